@@ -279,9 +279,10 @@ def _fit_batch(
             sel_beta[k][sl] = beta[rows, j]
             sel_A[k][sl] = A[rows, j]
 
-    bic = np.log(np.maximum(best_sse, floor[:, None]) / n) + (
-        2.0 * (np.arange(kmax + 1) + 1.0) * log_n / n
-    )[None, :]
+    bic = (
+        np.log(np.maximum(best_sse, floor[:, None]) / n)
+        + (2.0 * (np.arange(kmax + 1) + 1.0) * log_n / n)[None, :]
+    )
     k_sel = np.argmin(bic, axis=1)  # ties -> fewest joinpoints
 
     results: list[JoinpointResult | None] = [None] * S
@@ -347,9 +348,7 @@ def _fit_batch(
     return results  # type: ignore[return-value]
 
 
-def _prepare(
-    rates: np.ndarray, se: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prepare(rates: np.ndarray, se: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validity mask, log rates and normalised WLS weights (rate^2 / se^2, mean 1)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         valid = np.all(np.isfinite(rates) & (rates > 0), axis=1)
