@@ -98,7 +98,9 @@ def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
     where P(k, x) is the regularised lower incomplete gamma function.
 
     Degenerate case: when the ML prior variance ν/α² tends to 0 (no extra-Poisson
-    variation: the likelihood is maximised at the Poisson boundary ν, α → ∞), every
+    variation: the likelihood is maximised at the Poisson boundary ν, α → ∞, detected by
+    a non-positive score ½ Σ [(O_i − m E_i)² − O_i] for 1/ν at 0, or a fit that does not
+    improve on the Poisson likelihood, or a relative prior variance 1/ν < 1e-8), every
     area gets the pooled ratio m = Σ O / Σ E, ``shape = rate = inf`` and the posterior
     is a point mass at m: prob_above_1 = 1 if m > 1, 0 if m < 1, 0.5 if m = 1.
 
@@ -106,7 +108,8 @@ def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
 
     References: Clayton D, Kaldor J. Biometrics 1987;43:671–681; Marshall RJ. Mapping
     disease and mortality rates using empirical Bayes estimators. Appl Stat
-    1991;40:283–294.
+    1991;40:283–294. Dean CB. Testing for overdispersion in Poisson and binomial regression
+    models. JASA 1992;87:451–457.
     """
     o_all = np.asarray(observed, dtype=np.float64)
     e_all = np.asarray(expected, dtype=np.float64)
@@ -129,7 +132,11 @@ def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
         d_al = np.sum(nu / al - (nu + o) / (al + e))
         return -ll, -np.array([d_nu * nu, d_al * al])
 
-    degenerate = o.size < 2 or m == 0.0
+    # Score test for extra-Poisson variation at the Poisson boundary (τ = 1/ν = 0): the
+    # derivative of the profile log-likelihood in τ is ½ Σ [(O_i − m E_i)² − O_i]
+    # (Cameron & Trivedi 1986; Dean 1992).  When it is ≤ 0 the ML prior variance is 0.
+    score = float(np.sum((o - m * e) ** 2 - o))
+    degenerate = o.size < 2 or m == 0.0 or score <= 0.0
     nu = al = np.inf
     ll = ll_poisson
     if not degenerate:
