@@ -68,6 +68,8 @@ def sir_limits(expected: ArrayLike, conf: float = 0.95) -> tuple[FloatArray, Flo
     so that conf = 0.95 and 0.998 give the usual "2 SD" and "3 SD" funnels.  This is the
     continuous exact formulation of Spiegelhalter's Appendix A.1.1 (not the
     chi-square/Byar approximations of some PHE tools).  E ≤ 0 or missing gives NaN.
+    For very small E, where P(O = 0) = e^{−E} ≥ 1 − α/2 (E ≤ 0.0253 at 95 %), the
+    interpolated upper quantile is 0: a single case is then already beyond the limit.
 
     Reference: Spiegelhalter DJ. Stat Med 2005;24:1185–1202.
     """
