@@ -1,0 +1,122 @@
+"""Bulk files: every public table as Parquet and CSV, plus ``datapackage.json``.
+
+Generated lazily at the first request into ``<download dir>/<release_id>/`` (default
+``downloads/`` next to the release file, i.e. ``data/downloads/``, git-ignored). A file lock
+serialises builders across threads and worker processes; files are written into a temporary
+directory renamed into place, so a reader never sees a partial set.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dashboard.api.datapackage import package, resource
+from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
+from dashboard.api.metadata import arrow_schema, parquet_metadata, release_info
+from dashboard.api.queries import table_sql
+from dashboard.data_access import Release
+from dashboard.release_schema import PUBLIC_TABLES
+
+DATAPACKAGE = "datapackage.json"
+EXTENSIONS = ("parquet", "csv")
+_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv; charset=utf-8",
+                "json": "application/json"}
+
+
+def file_names() -> tuple[str, ...]:
+    """Every bulk file name served under ``/api/v1/bulk/``."""
+    return (*(f"{t}.{ext}" for t in PUBLIC_TABLES for ext in EXTENSIONS), DATAPACKAGE)
+
+
+def media_type(name: str) -> str:
+    return _MEDIA_TYPES[name.rsplit(".", 1)[1]]
+
+
+def download_name(name: str, release_id: str) -> str:
+    """File name proposed to the browser (the release id included, except for the package)."""
+    if name == DATAPACKAGE:
+        return name
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}_{release_id}.{ext}"
+
+
+def directory_for(release: Release, base: Path | None = None) -> Path:
+    """Cache directory of a release's bulk files."""
+    return (base or release.path.parent / "downloads") / release.release_id
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build(release: Release, target: Path) -> None:
+    """Write every public table (Parquet and CSV) and the data package into ``target``."""
+    info = release_info(release)
+    meta = parquet_metadata(info)
+    resources: list[dict[str, Any]] = []
+    for table in PUBLIC_TABLES:
+        schema = arrow_schema(table)
+        sql = table_sql(table)
+        with (target / f"{table}.csv").open("wb") as fh:
+            for chunk in csv_chunks(schema, release.record_batches(sql), RFC4180):
+                fh.write(chunk)
+        write_parquet(str(target / f"{table}.parquet"), schema, release.record_batches(sql),
+                      {**meta, "table": table})
+        for ext in ("csv", "parquet"):
+            path = target / f"{table}.{ext}"
+            resources.append(resource(table, ext, path.name, path.stat().st_size, _sha256(path)))
+    descriptor = package(info, resources)
+    (target / DATAPACKAGE).write_bytes(orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
+
+
+def ensure(release: Release, base: Path | None = None) -> Path:
+    """The directory of the release's bulk files, building them first if needed."""
+    directory = directory_for(release, base)
+    if (directory / DATAPACKAGE).exists():
+        return directory
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = directory.parent / f".{release.release_id}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (directory / DATAPACKAGE).exists():
+                tmp = Path(tempfile.mkdtemp(prefix=f".{release.release_id}-",
+                                            dir=directory.parent))
+                try:
+                    build(release, tmp)
+                    os.chmod(tmp, 0o755)
+                    os.replace(tmp, directory)
+                except BaseException:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return directory
+
+
+def listing(directory: Path, url_prefix: str) -> list[dict[str, Any]]:
+    """The bulk files (from the data package) with URL, size, checksum; the package last."""
+    descriptor = orjson.loads((directory / DATAPACKAGE).read_bytes())
+    files = [{"name": r["path"], "table": r["title"], "format": r["format"],
+              "url": f"{url_prefix}/{r['path']}", "bytes": r["bytes"], "hash": r["hash"],
+              "description": r.get("description", "")}
+             for r in descriptor["resources"]]
+    size = (directory / DATAPACKAGE).stat().st_size
+    files.append({"name": DATAPACKAGE, "table": None, "format": "json",
+                  "url": f"{url_prefix}/{DATAPACKAGE}", "bytes": size,
+                  "hash": f"sha256:{_sha256(directory / DATAPACKAGE)}",
+                  "description": "Frictionless Data Package: schéma, licence, sources, sommes "
+                                 "de contrôle (Table Schema)."})
+    return files

@@ -1,0 +1,228 @@
+"""Query parameters of the data API: one definition feeds validation, SQL and OpenAPI.
+
+Every filter is named after the release column it filters (``geo`` and ``site`` are the short
+names of ``geo_code`` and ``site_code``), accepts one or more values (repeated, or a comma list)
+and is checked against the values present in the release (``Release.codes``). Nothing the user
+sends reaches SQL except as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from dashboard.data_access import Release
+from dashboard.release_schema import (
+    INEQUALITY_STATISTICS,
+    LEVELS,
+    SEXES,
+    STATUSES,
+    TREND_LABELS,
+)
+
+FORMAT_NAMES = ("csv", "csv-excel", "parquet", "json")
+DEFAULT_FORMAT = "csv"
+PERIOD_LENGTHS = (1, 5)
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
+
+
+class BadParameter(ValueError):
+    """A query parameter is unknown, repeated or has a value outside its allowed values."""
+
+    def __init__(self, parameter: str, message: str, allowed: Sequence[Any]) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.allowed = list(allowed)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: name, SQL expression filtered, type and where its values come from.
+
+    ``sql`` is a trusted constant (a column of the contract, or an expression on columns);
+    ``source`` names the entry of the code book (see :func:`codebook`) listing allowed values.
+    """
+
+    name: str
+    sql: str | None
+    kind: str  # "string" or "integer"
+    source: str
+    description: str
+    multi: bool = True
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A tabular endpoint of ``/api/v1``: one public table, its filters and its documentation."""
+
+    name: str
+    table: str
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+MEASURE = Param("measure", "measure", "string", "measure",
+                "Mesure (measure) : `incidence` (nouveaux cas) ou `mortality` (décès).")
+LEVEL = Param("level", "level", "string", "level",
+              "Niveau géographique (level) : `country`, `region` ou `department`.")
+GEO = Param("geo", "geo_code", "string", "geo_code",
+            "Code géographique INSEE (geo_code) : `FR`, code région (`84`) ou département "
+            "(`2A`, `971`). Répétable ou liste séparée par des virgules.")
+SEX = Param("sex", "sex", "string", "sex", "Sexe (sex) : `male`, `female` ou `all`.")
+SITE = Param("site", "site_code", "string", "site_code",
+             "Localisation cancéreuse (site_code), par ex. `lung`, `colorectum`, `all`.")
+YEAR_START = Param("year_start", "year_start", "integer", "year_start",
+                   "Première année de la période (year_start).")
+YEAR_END = Param("year_end", "year_end", "integer", "year_end",
+                 "Dernière année de la période (year_end).")
+PERIOD_LENGTH = Param("period_length", "year_end - year_start + 1", "integer", "period_length",
+                      "Durée de la période en années (period length) : `1` (année unique) ou "
+                      "`5` (période glissante de 5 ans).")
+STATUS = Param("status", "status", "string", "status",
+               "Statut de la cellule (status) : `published` ou `suppressed` (secret "
+               "statistique : valeurs vides).")
+QUINTILE = Param("quintile", "quintile", "integer", "quintile",
+                 "Quintile de défavorisation (deprivation quintile), 1 (moins défavorisé) à 5.")
+STATISTIC = Param("statistic", "statistic", "string", "statistic",
+                  "Statistique d'inégalité : `rate_ratio`, `rate_difference`, `sii` ou `rii`.")
+LABEL = Param("label", "label", "string", "label",
+              "Tendance (trend label) : `rising`, `stable` ou `falling`.")
+GEO_TABLE = Param("geo", "code", "string", "geo_table_code",
+                  "Code géographique INSEE (code). Répétable ou liste séparée par des virgules.")
+PARENT = Param("parent_code", "parent_code", "string", "geo_table_code",
+               "Code de la zone englobante (parent_code), par ex. la région d'un département.")
+GEO_LEVEL = Param("level", "level", "string", "geo_level",
+                  "Niveau géographique (level) : `country`, `region` ou `department`.")
+SITE_TABLE = Param("site", "site_code", "string", "site_table_code",
+                   "Code de la localisation (site_code).")
+SEXES_PARAM = Param("sexes", "sexes", "string", "sexes",
+                    "Sexes pour lesquels la localisation est publiée : `both`, `male`, `female`.")
+FORMAT = Param("format", None, "string", "format",
+               "Format de la réponse : `csv` (RFC 4180, défaut), `csv-excel` (Excel français : "
+               "`;`, virgule décimale, BOM UTF-8), `parquet` ou `json` (tableau d'objets).",
+               multi=False)
+
+_SERIES = (MEASURE, LEVEL, GEO, SEX, SITE)
+_CELL = (*_SERIES, YEAR_START, YEAR_END, PERIOD_LENGTH)
+
+ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
+    Endpoint("indicators", "indicator", "Indicateurs (indicators)",
+             "Effectifs, taux bruts et standardisés, SIR, par mesure × zone × sexe × "
+             "localisation × période (table `indicator`).",
+             (*_CELL, STATUS, FORMAT)),
+    Endpoint("inequalities", "inequality", "Inégalités par quintile (inequalities)",
+             "Taux par quintile de défavorisation, niveaux France et région (table "
+             "`inequality`).",
+             (*_CELL, QUINTILE, STATUS, FORMAT)),
+    Endpoint("inequality-summary", "inequality_summary",
+             "Synthèse des inégalités (inequality summary)",
+             "Rapport et différence de taux Q5/Q1, SII et RII par série (table "
+             "`inequality_summary`).",
+             (*_CELL, STATISTIC, STATUS, FORMAT)),
+    Endpoint("trends", "trend", "Tendances (trends)",
+             "Régression joinpoint par série : AAPC globale et des 5 dernières années "
+             "(table `trend`).",
+             (*_SERIES, LABEL, STATUS, FORMAT)),
+    Endpoint("trend-segments", "trend_segment", "Segments de tendance (trend segments)",
+             "Segments du modèle joinpoint retenu et leur APC (table `trend_segment`).",
+             (*_SERIES, FORMAT)),
+    Endpoint("trend-fitted", "trend_fitted", "Taux ajustés (trend fitted values)",
+             "Taux standardisés monde ajustés par le modèle joinpoint, par année (table "
+             "`trend_fitted`).",
+             (*_SERIES, FORMAT)),
+    Endpoint("geographies", "geo", "Zones géographiques (geographies)",
+             "France, régions et départements : codes INSEE, noms, zone englobante (table "
+             "`geo`).",
+             (GEO_LEVEL, GEO_TABLE, PARENT, FORMAT)),
+    Endpoint("sites", "site", "Localisations cancéreuses (sites)",
+             "Codes, libellés français et anglais, codes CIM-10 (table `site`).",
+             (SITE_TABLE, SEXES_PARAM, FORMAT)),
+)}
+TABLE_ENDPOINTS = {e.table: e for e in ENDPOINTS.values()}
+
+
+def codebook(release: Release) -> dict[str, tuple[Any, ...]]:
+    """Allowed values of every parameter source, read from the release (plus contract constants)."""
+    book: dict[str, tuple[Any, ...]] = {
+        key: tuple(sorted(_plain(v) for v in values)) for key, values in release.codes.items()
+    }
+    book["geo_table_code"] = tuple(
+        str(c) for c in release.query("SELECT code FROM geo ORDER BY code")["code"])
+    book["site_table_code"] = tuple(
+        str(c) for c in release.query("SELECT site_code FROM site ORDER BY site_code")
+        ["site_code"])
+    book.update({
+        "status": STATUSES, "period_length": PERIOD_LENGTHS, "statistic": INEQUALITY_STATISTICS,
+        "label": TREND_LABELS, "geo_level": LEVELS, "sexes": ("both", *SEXES[:2]),
+        "format": FORMAT_NAMES,
+    })
+    return book
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalar → Python scalar (JSON-able, hashable, sortable)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A validated request: the endpoint, its filters (values sorted, unique) and the format."""
+
+    endpoint: Endpoint
+    filters: tuple[tuple[Param, tuple[Any, ...]], ...]
+    fmt: str
+
+    def query_string(self) -> str:
+        """Canonical query string (parameters in definition order): keys caches and ETags."""
+        pairs = [(p.name, ",".join(str(v) for v in values)) for p, values in self.filters]
+        return urlencode([*pairs, ("format", self.fmt)])
+
+
+def _parse(param: Param, raw: str, allowed: Sequence[Any]) -> Any:
+    if param.kind == "integer":
+        if not _INTEGER.fullmatch(raw):
+            raise BadParameter(param.name, f"{param.name}: integer expected, got {raw!r}", allowed)
+        value: Any = int(raw)
+    else:
+        value = raw
+    if value not in allowed:
+        raise BadParameter(param.name, f"{param.name}: value {raw!r} is not allowed", allowed)
+    return value
+
+
+def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Sequence[Any]],
+             ) -> Selection:
+    """Check a request's query arguments (a werkzeug ``MultiDict``) and return the selection.
+
+    Raises :class:`BadParameter` for an unknown parameter, a repeated single-valued one, an
+    empty value or a value outside the release's codes.
+    """
+    names = [p.name for p in endpoint.params]
+    for key in args:
+        if key not in names:
+            raise BadParameter(key, f"unknown parameter {key!r}", names)
+    filters = []
+    fmt = DEFAULT_FORMAT
+    for param in endpoint.params:
+        raws: list[str] = args.getlist(param.name) if hasattr(args, "getlist") else (
+            [args[param.name]] if param.name in args else [])
+        if not raws:
+            continue
+        allowed = book[param.source]
+        if not param.multi and len(raws) > 1:
+            raise BadParameter(param.name, f"{param.name}: a single value is expected", allowed)
+        pieces = [piece for raw in raws for piece in (raw.split(",") if param.multi else [raw])]
+        values = {_parse(param, piece, allowed) for piece in pieces}
+        if param is FORMAT:
+            fmt = pieces[0]
+        else:
+            filters.append((param, tuple(sorted(values))))
+    return Selection(endpoint, tuple(filters), fmt)

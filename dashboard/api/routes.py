@@ -1,0 +1,341 @@
+"""Flask views of ``/api/v1`` and the download page ``/telechargements``.
+
+Tabular endpoints validate their query against :mod:`dashboard.api.params`, answer
+``304`` to a matching ``If-None-Match`` before touching the data, and stream large CSV and JSON
+bodies batch by batch from ``Release.record_batches``. Small results (one batch) are built
+whole and kept in a per-process body cache keyed by ETag.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from flask import Blueprint, Flask, Response, current_app, request, send_file
+from flask_compress import Compress
+from werkzeug.exceptions import HTTPException
+
+from dashboard.api import bulk, docs_page, downloads_page, openapi
+from dashboard.api.formats import FORMATS, encode
+from dashboard.api.metadata import arrow_schema, file_headers, parquet_metadata, release_info
+from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
+from dashboard.api.queries import count_sql, select_sql
+from dashboard.api.responses import (
+    BodyCache,
+    cache_headers,
+    etag_for,
+    json_error,
+    json_response,
+    not_modified,
+    not_modified_response,
+)
+from dashboard.data_access import Release, ReleaseNotFound, get_release
+
+API_PREFIX = "/api/v1"
+DOWNLOAD_PAGE = "/telechargements"
+EXTENSION_KEY = "registre_api"
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+ROW_LIMITED_FORMATS = ("json", "parquet")
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__)
+
+
+class TooManyRows(Exception):
+    """A JSON or Parquet request selects more rows than ``API_MAX_ROWS``."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(f"{rows} rows selected, limit {limit}")
+        self.rows, self.limit = rows, limit
+
+
+@dataclass
+class ApiState:
+    """Per-application settings and caches of the API (``server.extensions['registre_api']``)."""
+
+    release: Release | None
+    max_rows: int
+    max_age: int
+    batch_rows: int
+    download_dir: Path | None
+    compressor: Compress
+    bodies: BodyCache = field(default_factory=BodyCache)
+    books: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+
+    def current_release(self) -> Release:
+        return self.release or get_release()
+
+    def codebook(self, release: Release) -> dict[str, tuple[Any, ...]]:
+        key = (str(release.path), release.release_id)
+        if key not in self.books:
+            self.books[key] = codebook(release)
+        return self.books[key]
+
+
+def state() -> ApiState:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def prefix() -> str:
+    """URL prefix of the API as seen by the client (honours a mount point)."""
+    return request.script_root + API_PREFIX
+
+
+# --- tabular endpoints -------------------------------------------------------------------------
+
+def _filename(endpoint: Endpoint, fmt: str, release_id: str) -> str:
+    suffix = "_excel" if fmt == "csv-excel" else ""
+    return f"{endpoint.name}_{release_id}{suffix}.{FORMATS[fmt].extension}"
+
+
+def _data_response(body: Any, fmt: str, disposition: str, etag: str,
+                   headers: dict[str, str]) -> Response:
+    response = Response(body, content_type=FORMATS[fmt].media_type)
+    response.headers.update(headers)
+    response.headers["Content-Disposition"] = disposition
+    return cache_headers(response, etag, state().max_age)
+
+
+def data_view(name: str) -> Response:
+    """Rows of one public table for the request's filters, in the requested format."""
+    st = state()
+    endpoint = ENDPOINTS[name]
+    release = st.current_release()
+    selection = validate(endpoint, request.args, st.codebook(release))
+    info = release_info(release)
+    headers = file_headers(info, prefix())
+    etag = etag_for(release.release_id, endpoint.name, selection.query_string())
+    if not_modified(etag):
+        return not_modified_response(etag, st.max_age, headers)
+    fmt = selection.fmt
+    kind = "inline" if fmt == "json" else "attachment"
+    disposition = f'{kind}; filename="{_filename(endpoint, fmt, release.release_id)}"'
+    cached = st.bodies.get(etag)
+    if cached is not None:
+        return _data_response(cached[0], fmt, disposition, etag, headers)
+    if fmt in ROW_LIMITED_FORMATS:
+        sql, params = count_sql(selection)
+        rows = int(release.query(sql, params)["n"].iloc[0])
+        if rows > st.max_rows:
+            raise TooManyRows(rows, st.max_rows)
+    sql, params = select_sql(selection)
+    batches = release.record_batches(sql, params, st.batch_rows)
+    head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
+    schema = arrow_schema(endpoint.table)
+    meta = parquet_metadata(info)
+    if len(head) < 2 or fmt == "parquet":
+        body = b"".join(encode(fmt, schema, itertools.chain(head, batches), meta))
+        st.bodies.put(etag, body, FORMATS[fmt].media_type)
+        return _data_response(body, fmt, disposition, etag, headers)
+    chunks = encode(fmt, schema, itertools.chain(head, batches), meta)
+    return _data_response(chunks, fmt, disposition, etag, headers)
+
+
+_NAMES = ", ".join(f'"{name}"' for name in ENDPOINTS)
+bp.add_url_rule(f"{API_PREFIX}/<any({_NAMES}):name>", "data", data_view)
+
+
+# --- metadata, description, documentation ------------------------------------------------------
+
+def _no_params() -> None:
+    """Endpoints without parameters reject any query parameter."""
+    unknown = next(iter(request.args), None)
+    if unknown is not None:
+        raise BadParameter(unknown, f"unknown parameter {unknown!r}", [])
+
+
+def _cached_json(payload_etag: str, build: Any) -> Response:
+    st = state()
+    release = st.current_release()
+    headers = file_headers(release_info(release), prefix())
+    etag = etag_for(release.release_id, payload_etag, prefix())
+    if not_modified(etag):
+        return not_modified_response(etag, st.max_age, headers)
+    response = json_response(build(release), headers=headers)
+    return cache_headers(response, etag, st.max_age)
+
+
+@bp.route(f"{API_PREFIX}/release")
+def release_view() -> Response:
+    """Release facts (the sidecar of every file) and links to the other resources."""
+    _no_params()
+    return _cached_json("release", lambda release: {
+        **release_info(release), "links": openapi.links(prefix())})
+
+
+@bp.route(f"{API_PREFIX}/openapi.json")
+def openapi_view() -> Response:
+    """The OpenAPI 3.1 description, generated from the parameter definitions."""
+    _no_params()
+    return _cached_json("openapi", lambda release: openapi.spec(
+        state().codebook(release), release_info(release), prefix()))
+
+
+@bp.route(f"{API_PREFIX}/docs")
+def docs_view() -> Response:
+    """Readable documentation (French, plain HTML) generated from the OpenAPI description."""
+    _no_params()
+    st = state()
+    release = st.current_release()
+    spec = openapi.spec(st.codebook(release), release_info(release), prefix())
+    response = Response(docs_page.render(spec), content_type="text/html; charset=utf-8")
+    return cache_headers(response, etag_for(release.release_id, "docs", prefix()), st.max_age)
+
+
+@bp.route(API_PREFIX, methods=ALL_METHODS)
+@bp.route(f"{API_PREFIX}/", methods=ALL_METHODS)
+def index_view() -> Response:
+    """Entry point: links to every resource."""
+    if request.method not in ("GET", "HEAD"):
+        return _method_not_allowed()
+    _no_params()
+    return json_response({"links": openapi.links(prefix()),
+                          "endpoints": [f"{prefix()}/{name}" for name in ENDPOINTS]})
+
+
+# --- bulk files and download page --------------------------------------------------------------
+
+@bp.route(f"{API_PREFIX}/bulk/")
+def bulk_index_view() -> Response:
+    """The bulk files with their sizes and checksums (JSON)."""
+    _no_params()
+    st = state()
+    release = st.current_release()
+    files = bulk.ensure(release, st.download_dir)
+    return json_response({"release_id": release.release_id,
+                          "files": bulk.listing(files, f"{prefix()}/bulk")})
+
+
+@bp.route(f"{API_PREFIX}/bulk/<name>")
+def bulk_file_view(name: str) -> Response:
+    """One bulk file: a public table as Parquet or CSV, or ``datapackage.json``."""
+    _no_params()
+    st = state()
+    release = st.current_release()
+    if name not in bulk.file_names():
+        return json_error(404, f"no bulk file {name!r}", parameter="name",
+                          allowed=list(bulk.file_names()))
+    headers = file_headers(release_info(release), prefix())
+    etag = etag_for(release.release_id, "bulk", name)
+    if not_modified(etag):
+        return not_modified_response(etag, st.max_age, headers)
+    directory = bulk.ensure(release, st.download_dir)
+    response = send_file(directory / name, mimetype=bulk.media_type(name),
+                         as_attachment=name != bulk.DATAPACKAGE, conditional=False, etag=False,
+                         download_name=bulk.download_name(name, release.release_id))
+    response.headers.update(headers)
+    return cache_headers(response, etag, st.max_age)
+
+
+@bp.route(DOWNLOAD_PAGE)
+def downloads_view() -> Response:
+    """Download page (French HTML): every bulk file with its size, licence and citation."""
+    st = state()
+    release = st.current_release()
+    directory = bulk.ensure(release, st.download_dir)
+    html = downloads_page.render(release_info(release), bulk.listing(directory,
+                                                                     f"{prefix()}/bulk"),
+                                 prefix())
+    response = Response(html, content_type="text/html; charset=utf-8")
+    return cache_headers(response, etag_for(release.release_id, "downloads", prefix()),
+                         st.max_age)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+def _method_not_allowed() -> Response:
+    response = json_error(405, f"method {request.method} not allowed on {request.path}",
+                          allowed_methods=["GET", "HEAD"])
+    response.headers["Allow"] = "GET, HEAD, OPTIONS"
+    return response
+
+
+@bp.route(f"{API_PREFIX}/<path:rest>", methods=ALL_METHODS)
+def unknown_view(rest: str) -> Response:
+    """Unknown path under /api/v1 → 404 JSON; known path with another method → 405 JSON."""
+    if request.method not in ("GET", "HEAD"):
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, _ = adapter.match(method="GET")
+        except HTTPException:
+            endpoint = None
+        if endpoint and endpoint != "api.unknown_view":
+            return _method_not_allowed()
+    return json_error(404, f"unknown endpoint {request.path}",
+                      endpoints=[f"{prefix()}/{n}" for n in ENDPOINTS]
+                      + [f"{prefix()}/{n}" for n in ("release", "openapi.json", "docs", "bulk/")])
+
+
+def _is_api() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(exc: BadParameter) -> Response:
+    return json_error(400, exc.message, parameter=exc.parameter, allowed=exc.allowed)
+
+
+@bp.errorhandler(TooManyRows)
+def _too_many_rows(exc: TooManyRows) -> Response:
+    return json_error(
+        413, f"{exc.rows} rows selected: JSON and Parquet responses are limited to {exc.limit} "
+        "rows. Add filters, use format=csv (streamed, no limit) or the bulk files "
+        f"({prefix()}/bulk/).", parameter="format", allowed=["csv", "csv-excel"], rows=exc.rows,
+        limit=exc.limit)
+
+
+def _unavailable(message: str) -> Response:
+    if _is_api():
+        response = json_error(503, message)
+    else:
+        response = Response(downloads_page.unavailable(message), status=503,
+                            content_type="text/html; charset=utf-8")
+        response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+@bp.errorhandler(ReleaseNotFound)
+def _release_missing(exc: ReleaseNotFound) -> Response:
+    log.error("API: %s", exc)
+    return _unavailable("The data release is not available on this server yet "
+                        "(release file missing). Please retry later.")
+
+
+@bp.errorhandler(duckdb.Error)
+def _release_unreadable(exc: duckdb.Error) -> Response:
+    log.exception("API: release unreadable")
+    return _unavailable("The data release cannot be read at the moment. Please retry later.")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    if not _is_api():
+        return exc.get_response()
+    return json_error(exc.code or 500, exc.description or exc.name)
+
+
+@bp.after_request
+def _compress(response: Response) -> Response:
+    """Compress API bodies (gzip, brotli, zstd; chunk by chunk when streamed), not bulk files."""
+    if request.endpoint in ("api.bulk_file_view",):
+        return response
+    return state().compressor.after_request(response)
+
+
+def compressor() -> Compress:
+    """A flask-compress instance configured for the API only (CSV included, streams kept)."""
+    holder = Flask("registre_api_compress")
+    holder.config.update(
+        COMPRESS_REGISTER=False,
+        COMPRESS_MIMETYPES=["text/csv", "application/json", "text/html"],
+        COMPRESS_ALGORITHM=["zstd", "br", "gzip", "deflate"],
+        COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "gzip", "deflate"],
+        COMPRESS_STREAMS=True,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,
+    )
+    return Compress(holder)
+
