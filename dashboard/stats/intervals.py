@@ -81,6 +81,15 @@ def poisson_exact(counts: ArrayLike, conf: float = 0.95) -> tuple[FloatArray, Fl
     o = np.asarray(counts, dtype=np.float64)
     bad = ~np.isfinite(o) | (o < 0)
     o_ok = np.where(bad, 0.0, o)
+    if o_ok.size > 4096:
+        # many cells share the same count: evaluate the quantiles once per distinct value
+        uniq, inverse = np.unique(o_ok, return_inverse=True)
+        if uniq.size < o_ok.size // 2:
+            low = gamma_quantile(lo_p, uniq)[inverse].reshape(o_ok.shape)
+            high = gamma_quantile(hi_p, uniq + 1.0)[inverse].reshape(o_ok.shape)
+            low[bad] = np.nan
+            high[bad] = np.nan
+            return low, high
     low = gamma_quantile(lo_p, o_ok)  # shape 0 -> 0
     high = gamma_quantile(hi_p, o_ok + 1.0)
     low[bad] = np.nan

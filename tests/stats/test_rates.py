@@ -129,3 +129,18 @@ def test_crude_rate_byar_option_and_bad_method():
     assert r1[2][0] == pytest.approx(hi, rel=1e-12)
     with pytest.raises(ValueError):
         crude_rate([1], [1], method="wald")
+
+
+def test_poisson_exact_large_array_path():
+    """Large inputs evaluate the quantiles once per distinct count; same results."""
+    rng = np.random.default_rng(3)
+    counts = rng.poisson(rng.gamma(0.5, 40, 20_000)).astype(float).reshape(200, 100)
+    counts[0, :5] = [np.nan, -2, 0, 1, 10]
+    low, high = poisson_exact(counts)
+    assert low.shape == high.shape == (200, 100)
+    assert np.isnan(low[0, :2]).all() and np.isnan(high[0, :2]).all()
+    ok = np.isfinite(counts) & (counts >= 0)
+    c = counts[ok]
+    exp_low = np.where(c > 0, stats.chi2.ppf(0.025, 2 * np.maximum(c, 1)) / 2, 0.0)
+    np.testing.assert_allclose(low[ok], exp_low, rtol=1e-9)
+    np.testing.assert_allclose(high[ok], stats.chi2.ppf(0.975, 2 * c + 2) / 2, rtol=1e-9)
