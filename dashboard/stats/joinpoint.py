@@ -175,8 +175,9 @@ def _designs(xc: np.ndarray, cands: np.ndarray) -> np.ndarray:
 def _fit_k(
     X: np.ndarray, Y: np.ndarray, W: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """WLS fit of every series (rows of Y) on every design in X (normal equations + one
-    step of iterative refinement).  Returns beta (S, m, p), A = X'WX (S, m, p, p), SSE (S, m).
+    """WLS fit of every series (rows of Y) on every design in X: batched normal equations
+    with one step of iterative refinement.  Returns beta (S, m, p), A = X'WX (S, m, p, p)
+    and the weighted SSE (S, m).
     """
     m, n, p = X.shape
     outer = (X[:, :, :, None] * X[:, :, None, :]).transpose(1, 0, 2, 3).reshape(n, -1)
