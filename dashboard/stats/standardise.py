@@ -7,7 +7,9 @@ weights w_j normalised to Σ w_j = 1, per-person weights u_j = w_j / n_j.
 
 Age groups with zero (or missing/negative) population contribute 0 to y and v and
 are ignored in the interval's correction terms; the weights are *not* renormalised
-over the remaining groups.  A cell whose populations are all 0 gives NaN.
+over the remaining groups.  Age groups with a zero standard weight (e.g. outside a
+truncated age range) are not strata of the DSR and are ignored likewise.  A cell with
+no positive population in any weighted age group gives NaN.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def dsr_components(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Building blocks of a DSR along the last (age) axis, per person (not scaled).
 
-    Returns ``(y, v, u_max, u_mean, u2_mean, total)`` where, over age groups with n_j > 0:
+    Returns ``(y, v, u_max, u_mean, u2_mean, total)`` where, over age groups with n_j > 0
+    and w_j > 0:
     y = Σ u_j x_j (the DSR), v = Σ u_j² x_j (its Poisson variance estimate, Chiang 1961),
     u_max = max u_j, u_mean = mean u_j, u2_mean = mean u_j², total = Σ x_j.
     Cells with no positive population get NaN.
@@ -48,7 +51,8 @@ def dsr_components(
     w = w / w.sum()
     x, n = np.broadcast_arrays(x, n)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        valid = n > 0  # False for NaN too
+        # strata of the standard (w_j > 0) with positive population (False for NaN too)
+        valid = (n > 0) & (w > 0)
         u = np.where(valid, w / np.where(valid, n, 1.0), 0.0)
         xu = np.where(valid, x, 0.0)
         y = np.einsum("...j,...j->...", u, xu)
@@ -95,8 +99,8 @@ def dsr(
 
         high = G⁻¹(1−α/2; (y+m₁)²/(v+m₂), (v+m₂)/(y+m₁))
 
-    (means over the age groups with positive population; method "G4" of Ng, Filardo &
-    Zheng 2008).
+    (means over the age groups with positive population and weight; method "G4" of Ng,
+    Filardo & Zheng 2008).
 
     ``method="dobson"`` — Dobson, Kuulasmaa, Eberle & Scherer (1991), with Byar's limits
     (O_L, O_U) for the total count O = Σ x_j, as in PHEindicatormethods ``phe_dsr``::
@@ -107,7 +111,8 @@ def dsr(
     Dobson et al.'s original paper.  Dobson limits are undefined when O = 0: the lower
     limit is then 0 and the upper limit NaN.
 
-    Age groups with zero population contribute 0 (weights are not renormalised).
+    Age groups with zero population contribute 0 (weights are not renormalised); age
+    groups with zero weight are ignored; O counts only weighted age groups.
 
     References: Fay MP, Feuer EJ. Stat Med 1997;16:791–801. Tiwari RC, Clegg LX, Zou Z.
     Stat Methods Med Res 2006;15:547–569. Dobson AJ et al. Stat Med 1991;10:457–462.

@@ -244,3 +244,18 @@ def test_argument_validation():
         dsr([[1, 2]], [[10, 10]], [1, 1], method="normal")
     with pytest.raises(ValueError):
         dsr([[1, 2]], [[10, 10]], [1, 1], conf=95)
+
+
+def test_zero_weight_age_groups_are_not_strata():
+    """A truncated standard (zero weights outside the range) gives the same DSR and limits
+    as dropping those age groups altogether."""
+    x = np.array([[3.0, 12.0, 40.0, 90.0]])
+    n = np.array([[2000.0, 5000.0, 3000.0, 1000.0]])
+    w_trunc = np.array([4.0, 6.0, 0.0, 0.0])
+    for method in ("tiwari", "fay_feuer", "dobson", "dobson_exact"):
+        got = np.array(dsr(x, n, w_trunc, method=method))
+        ref = np.array(dsr(x[:, :2], n[:, :2], w_trunc[:2], method=method))
+        np.testing.assert_allclose(got, ref, rtol=1e-12)
+    # populated only where the weight is 0: undefined
+    r = dsr([[0.0, 0.0, 5.0]], [[0.0, 0.0, 100.0]], [1.0, 1.0, 0.0])
+    assert np.isnan(r[0]).all()
