@@ -399,3 +399,29 @@ def test_fit_many_speed():
     out = fit_many(YEARS, R, R * 0.05)
     assert time.perf_counter() - t0 < 6.0
     assert all(o is not None for o in out)
+
+
+def test_wbic_two_joinpoints_partial_r2_windows():
+    """Windows tau_{i-1} < x <= tau_{i+1}: [first, tau_2] for tau_1, (tau_1, last] for tau_2."""
+    rng = np.random.default_rng(21)
+    jps = [2014, 2019]
+    truth = piecewise_log(YEARS, math.log(70.0), [0.04, -0.03, 0.02], jps)
+    rates = np.exp(truth + rng.normal(0, 0.01, YEARS.size))
+    res = fit_joinpoint(YEARS, rates, max_joinpoints=2)
+    assert res.joinpoints == (2014.0, 2019.0)
+    x = YEARS.astype(float)
+    y = np.log(rates)
+
+    def partial_r2(sel, tau):
+        xs, ys = x[sel], y[sel]
+        zs = np.maximum(xs - tau, 0.0)
+        X0 = np.column_stack([np.ones_like(xs), xs])
+        ry = ys - X0 @ np.linalg.lstsq(X0, ys, rcond=None)[0]
+        rz = zs - X0 @ np.linalg.lstsq(X0, zs, rcond=None)[0]
+        return (ry @ rz) ** 2 / ((ry @ ry) * (rz @ rz))
+
+    r2_first = partial_r2(x <= 2019, 2014.0)
+    r2_second = partial_r2(x > 2014, 2019.0)
+    n = x.size
+    expected = math.log(res.sse / n) + ((2 + max(r2_first, r2_second)) * 2 + 2) * math.log(n) / n
+    assert res.criterion_values[2] == pytest.approx(expected, abs=1e-9)
