@@ -109,7 +109,7 @@ def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
     References: Clayton D, Kaldor J. Biometrics 1987;43:671–681; Marshall RJ. Mapping
     disease and mortality rates using empirical Bayes estimators. Appl Stat
     1991;40:283–294. Dean CB. Testing for overdispersion in Poisson and binomial regression
-    models. JASA 1992;87:451–457.
+    models. JASA 1992;87:451–457. Cameron AC, Trivedi PK. J Appl Econometrics 1986;1:29–53.
     """
     o_all = np.asarray(observed, dtype=np.float64)
     e_all = np.asarray(expected, dtype=np.float64)
