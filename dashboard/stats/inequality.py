@@ -42,19 +42,28 @@ def dsr_variance(
     """Variance of a directly standardised rate (Poisson counts), ages on the last axis.
 
     ``var(DSR) = per^2 * sum_a w_a^2 c_a / p_a^2`` with ``w_a`` the standard weights
-    normalised to sum to 1 (Breslow & Day 1987, Statistical Methods in Cancer Research
-    vol. II, IARC Sci Publ 82, ch. 2; Chiang 1961).  ``counts``/``population`` may be 1-D
-    (one area) or 2-D (areas x ages); the result is on the same scale as a DSR per ``per``.
+    normalised to sum to 1 (Chiang 1961; Breslow & Day 1987, Statistical Methods in Cancer
+    Research vol. II, IARC Sci Publ 82, ch. 2).  As in :func:`standardise.dsr`, age groups
+    with no positive population or zero weight are not strata (they contribute nothing);
+    NaN if no stratum is left.  ``counts``/``population`` broadcast together, e.g. 1-D (one
+    area) or 2-D (areas x ages); the result is on the scale of a DSR per ``per``.
     """
     c = np.asarray(counts, dtype=float)
     p = np.asarray(population, dtype=float)
     w = np.asarray(weights, dtype=float)
-    if c.shape != p.shape or c.shape[-1] != w.shape[-1] or w.ndim != 1:
-        raise ValueError("counts and population must match; weights must be 1-D over ages")
-    if np.any(p <= 0) or np.any(c < 0) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("population must be > 0; counts and weights must be >= 0")
+    if w.ndim != 1 or c.shape[-1:] != w.shape or p.shape[-1:] != w.shape:
+        raise ValueError("last axis of counts and population must match the 1-D weights")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("weights must be finite, non-negative and not all zero")
+    if np.any(c < 0):
+        raise ValueError("counts must be >= 0")
     wn = w / w.sum()
-    v = per**2 * np.sum(wn**2 * c / p**2, axis=-1)
+    c, p = np.broadcast_arrays(c, p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        valid = (p > 0) & (wn > 0)
+        u = np.where(valid, wn / np.where(valid, p, 1.0), 0.0)
+        v = per**2 * np.sum(u * u * np.where(valid, c, 0.0), axis=-1)
+        v = np.where(valid.any(axis=-1), v, np.nan)
     return float(v) if np.ndim(v) == 0 else v
 
 

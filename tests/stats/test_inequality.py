@@ -44,11 +44,25 @@ def test_dsr_variance_single_stratum_is_poisson():
     assert dsr_variance([25.0], [1e4], [1.0]) == pytest.approx(25 / 1e8 * 1e10)
 
 
-def test_dsr_variance_validation():
+def test_dsr_variance_empty_strata_and_validation():
+    # a stratum without population contributes nothing (as in standardise.dsr)
+    v = dsr_variance([4.0, 0.0, 9.0], [100.0, 0.0, 300.0], [1.0, 1.0, 2.0], per=1.0)
+    assert v == pytest.approx(0.0625 * 4 / 100**2 + 0.25 * 9 / 300**2)
+    assert math.isnan(dsr_variance([1.0], [0.0], [1.0]))
     with pytest.raises(ValueError):
-        dsr_variance([1.0, 2.0], [0.0, 10.0], [1.0, 1.0])
+        dsr_variance([-1.0, 2.0], [10.0, 10.0], [1.0, 1.0])
     with pytest.raises(ValueError):
         dsr_variance([1.0, 2.0], [10.0, 10.0], [1.0, 1.0, 1.0])
+
+
+def test_dsr_variance_consistent_with_standardise_module():
+    standardise = pytest.importorskip("dashboard.stats.standardise")
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(20, (4, 18)).astype(float)
+    pop = rng.uniform(1e3, 1e5, (4, 18))
+    w = rng.uniform(0.5, 2.0, 18)
+    v_theirs = standardise.dsr_components(counts, pop, w)[1]
+    np.testing.assert_allclose(dsr_variance(counts, pop, w, per=1.0), v_theirs, rtol=1e-12)
 
 
 def test_rate_ratio_hand_computed():
