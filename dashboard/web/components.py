@@ -1,0 +1,154 @@
+"""Reusable page pieces: labelled native selects, data tables, download links, figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.web.figures.common import CONFIG
+from dashboard.web.i18n import t
+from dashboard.web.queries import Catalog
+from dashboard.web.state import LEVELS, period_key
+
+DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
+TOPOJSON_URL = "/assets/topojson/"
+
+
+def select(id_: str, label: str, options: Sequence[tuple[str, str]], value: str) -> html.Div:
+    """A native ``<select>`` with its visible ``<label>`` (axe-clean, keyboard-friendly)."""
+    return html.Div(className="control", children=[
+        html.Label(label, htmlFor=id_),
+        dbc.Select(id=id_, options=[{"label": lab, "value": val} for val, lab in options],
+                   value=value, className="select"),
+    ])
+
+
+def measure_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+    return [(m, t(f"measure_{m}", lang)) for m in cat.measures]
+
+
+def site_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+    return [(code, fr if lang == "fr" else en) for code, fr, en, _s in cat.sites]
+
+
+def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
+    return [(s, t(f"sex_{s}", lang)) for s in cat.site_sexes(site)]
+
+
+def period_options(cat: Catalog, lang: str, pooled_first: bool = True) -> list[tuple[str, str]]:
+    periods = list(reversed(cat.pooled_periods)) + list(reversed(cat.single_years))
+    return [(period_key(p), period_label(p)) for p in periods]
+
+
+def period_label(p: tuple[int, int]) -> str:
+    return str(p[0]) if p[0] == p[1] else f"{p[0]}–{p[1]}"
+
+
+def level_options(lang: str) -> list[tuple[str, str]]:
+    return [(lv, t(f"level_{lv}", lang)) for lv in LEVELS]
+
+
+def common_controls(page: str, cat: Catalog, state: dict[str, str], lang: str,
+                    with_period: bool = True) -> list[html.Div]:
+    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``)."""
+    out = [select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
+                  state["mesure"]),
+           select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),
+                  state["localisation"]),
+           select(f"{page}-sexe", t("ctl_sex", lang),
+                  sex_options(cat, state["localisation"], lang), state["sexe"])]
+    if with_period:
+        out.append(select(f"{page}-periode", t("ctl_period", lang), period_options(cat, lang),
+                          state["periode"]))
+    return out
+
+
+def controls_panel(children: list[Any], lang: str) -> html.Form:
+    """The filter bar (a form that never submits: changes apply at once)."""
+    return html.Form(className="controls", role="search", **{"aria-label": t("filters", lang)},
+                     children=children)
+
+
+def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
+               numeric: Sequence[bool] | None = None) -> html.Table:
+    """An accessible table: caption, column headers, first cell of each row as row header."""
+    numeric = numeric or [False] + [True] * (len(columns) - 1)
+    head = html.Thead(html.Tr([html.Th(c, scope="col", className="num" if n else None)
+                               for c, n in zip(columns, numeric, strict=True)]))
+    body = []
+    for row in rows:
+        cells = [html.Th(row[0], scope="row")]
+        cells += [html.Td(v, className="num" if n else None)
+                  for v, n in zip(row[1:], numeric[1:], strict=True)]
+        body.append(html.Tr(cells))
+    return html.Table(className="data-table", children=[html.Caption(caption), head,
+                                                        html.Tbody(body)])
+
+
+def table_details(table: html.Table, lang: str, open_: bool = False) -> html.Details:
+    """A data table folded in a ``<details>`` element."""
+    return html.Details(className="table-details", open=open_, children=[
+        html.Summary(t("show_table", lang)), html.Div(table, className="table-scroll")])
+
+
+def download_links(endpoint: str, params: dict[str, Any], lang: str) -> html.Div:
+    """« Télécharger les données » links to the API, one per format, with the view's filters."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    links = []
+    for fmt in DOWNLOAD_FORMATS:
+        label = t(f"download_{fmt.replace('-', '_')}", lang)
+        href = f"/api/v1/{endpoint}?" + urlencode({**clean, "format": fmt}, safe=",")
+        links.append(html.Li(html.A(label, href=href, className="download",
+                                    **{"aria-label": t("download_label", lang, fmt=label)})))
+    return html.Div(className="downloads", children=[
+        html.Span(t("downloads", lang), className="downloads-title"),
+        html.Ul(links)])
+
+
+def graph(id_: str, figure: dict[str, Any], extra_config: dict[str, Any] | None = None,
+          class_name: str = "") -> dcc.Graph:
+    """A ``dcc.Graph`` with the site's configuration; plotly never leaves the site."""
+    config = {**CONFIG, "topojsonURL": TOPOJSON_URL, **(extra_config or {})}
+    return dcc.Graph(id=id_, figure=figure, config=config,
+                     className=f"graph {class_name}".strip())
+
+
+def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,
+                 summary_id: str | None = None, table_id: str | None = None) -> html.Figure:
+    """A chart with its text alternative: a generated summary and the data table."""
+    caption_kw = {"id": summary_id} if summary_id else {}
+    table_kw = {"id": table_id} if table_id else {}
+    return html.Figure(className="chart", **{"aria-label": label}, children=[
+        graph_,
+        html.Figcaption(className="chart-summary", children=summary, **caption_kw),
+        html.Div(children=table, **table_kw),
+    ])
+
+
+def notes_box(notes: list[tuple[str, str, str]], lang: str) -> html.Div | None:
+    """Visible notice of URL parameters that were replaced by defaults."""
+    if not notes:
+        return None
+    return html.Div(className="notice notice-info", role="status", children=[
+        html.P(html.Strong(t("notes_title", lang))),
+        html.Ul([html.Li(t("note_bad_param", lang, key=k, value=v, default=d))
+                 for k, v, d in notes])])
+
+
+def key_figure(value: str, label: str, detail: str | None = None) -> html.Div:
+    """A big number with its label."""
+    return html.Div(className="key-figure", children=[
+        html.P(value, className="key-value"), html.P(label, className="key-label"),
+        html.P(detail, className="key-detail") if detail else None])
+
+
+def section(title: str, children: list[Any], id_: str | None = None,
+            level: int = 2) -> html.Section:
+    """A titled section."""
+    heading = html.H2 if level == 2 else html.H3
+    kwargs = {"id": id_} if id_ else {}
+    return html.Section(className="section", children=[heading(title), *children], **kwargs)

@@ -1,0 +1,81 @@
+"""Funnel plot of SIRs: x = expected cases, y = SIR, exact Poisson limits around 1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, axis, base_layout
+
+try:  # the statistics package's exact (interpolated) Poisson limits
+    from dashboard.stats.funnel import sir_limits
+except ImportError:  # pragma: no cover - fallback while the stats package is not there
+    from scipy.stats import chi2
+
+    def sir_limits(expected: Any, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """Exact Poisson limits of O/E under O ~ Poisson(E) (Garwood), private fallback."""
+        e = np.asarray(expected, dtype=float)
+        a = 1 - conf
+        low = chi2.ppf(a / 2, 2 * e) / 2 / e
+        high = chi2.ppf(1 - a / 2, 2 * (e + 1)) / 2 / e
+        return low, high
+
+
+def funnel_limits(expected_max: float, n: int = 120) -> dict[str, np.ndarray]:
+    """Limits on a log-spaced grid of expected counts up to ``expected_max``."""
+    grid = np.geomspace(1.0, max(expected_max * 1.1, 10.0), n)
+    out = {"expected": grid}
+    for conf, key in ((0.95, "95"), (0.998, "998")):
+        low, high = sir_limits(grid, conf)
+        out[f"low{key}"], out[f"high{key}"] = low, high
+    return out
+
+
+def outside(df: pd.DataFrame, conf: float) -> int:
+    """Number of published areas outside the ``conf`` limits."""
+    d = df.dropna(subset=["sir", "expected"])
+    if d.empty:
+        return 0
+    low, high = sir_limits(d.expected.to_numpy(), conf)
+    return int(((d.sir < low) | (d.sir > high)).sum())
+
+
+def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
+                  highlight: str | None = None) -> dict[str, Any]:
+    """The funnel plot; ``highlight`` (an area code) is drawn larger, in the accent colour."""
+    d = df.dropna(subset=["sir", "expected"])
+    lim = funnel_limits(float(d.expected.max()) if not d.empty else 10.0)
+    x = np.round(lim["expected"], 2).tolist()
+    traces: list[dict[str, Any]] = []
+    lines = (("95", "dash", labels["limit_95"]), ("998", "dot", labels["limit_998"]))
+    for key, dash, name in lines:
+        for side in ("low", "high"):
+            traces.append({"type": "scatter", "mode": "lines", "x": x,
+                           "y": np.round(lim[f"{side}{key}"], 4).tolist(), "name": name,
+                           "legendgroup": key, "showlegend": side == "low",
+                           "line": {"color": "#6a6a6a", "dash": dash, "width": 1.2},
+                           "hoverinfo": "skip"})
+    colours = [FLAG_COLOURS.get(f, "#6a6a6a") for f in d.sir_flag]
+    traces.append({"type": "scatter", "mode": "markers", "name": labels["areas"],
+                   "x": d.expected.round(1).tolist(), "y": d.sir.round(3).tolist(),
+                   "text": d.name.tolist(), "marker": {"color": colours, "size": 7,
+                                                       "line": {"color": "#ffffff", "width": 0.5}},
+                   "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
+                   + " : %{x}<br>SIR : %{y}<extra></extra>"})
+    if highlight is not None:
+        h = d[d.geo_code == highlight]
+        if not h.empty:
+            traces.append({"type": "scatter", "mode": "markers+text", "name": labels["highlighted"],
+                           "x": h.expected.round(1).tolist(), "y": h.sir.round(3).tolist(),
+                           "text": h.name.tolist(), "textposition": "top center",
+                           "marker": {"color": ACCENT, "size": 14, "symbol": "diamond",
+                                      "line": {"color": "#ffffff", "width": 1}},
+                           "hovertemplate": "<b>%{text}</b><br>SIR : %{y}<extra></extra>"})
+    return {"data": traces, "layout": base_layout(
+        height=440, showlegend=True, legend={"orientation": "h", "y": -0.2},
+        separators=",\u202f" if lang == "fr" else ".,",
+        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 1,
+                 "line": {"color": ACCENT, "width": 1}}],
+        xaxis=axis(labels["expected"], type="log"), yaxis=axis("SIR"))}

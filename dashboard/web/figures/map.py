@@ -1,0 +1,155 @@
+"""The choropleth: geometry sent once (by URL), values updated with ``dash.Patch``.
+
+Traces, all on one ``geo`` (the geometry already holds the overseas and Paris insets):
+
+0. grey base of every area of the level: what remains visible where the value is suppressed;
+1. the values (class index as ``z``, ``null`` where suppressed so the base shows through);
+2. grey base of the Paris zoom inset (department level only);
+3. the values of the Paris zoom inset.
+
+The colour scale is discrete: ``z`` is the class of the value, the formatted value is in
+``customdata``. Classes are quantiles for rates and counts, fixed and centred on 1 for SIRs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dashboard.web.figures.common import FONT
+from dashboard.web.formatting import fmt_number
+
+SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]  # YlGnBu, CB-safe
+DIVERGING = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"]  # PuOr
+SIR_BREAKS = [0.8, 0.91, 0.97, 1.03, 1.1, 1.25]
+SUPPRESSED = "#9e9e9e"
+PARIS = ["75", "92", "93", "94"]
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks (inner limits), their colours and how they were chosen."""
+
+    breaks: list[float]
+    colours: list[str]
+    kind: str  # "quantile" or "fixed_sir"
+    decimals: int
+
+    def classify(self, values: np.ndarray) -> list[int | None]:
+        """Class index of each value (``None`` for missing values)."""
+        idx = np.searchsorted(np.asarray(self.breaks), values, side="right")
+        return [None if np.isnan(v) else int(i) for v, i in zip(values, idx, strict=True)]
+
+    def labels(self, lang: str, templates: dict[str, str]) -> list[str]:
+        """Human labels of the classes (``templates``: below / from_to / above)."""
+        f = [fmt_number(b, lang, self.decimals) for b in self.breaks]
+        if not f:
+            return [templates["all"]]
+        out = [templates["below"].format(high=f[0])]
+        out += [templates["from_to"].format(low=a, high=b) for a, b in itertools.pairwise(f)]
+        out.append(templates["above"].format(low=f[-1]))
+        return out
+
+
+def make_classes(indicator: str, values: np.ndarray, decimals: int, k: int = 5) -> Classes:
+    """Quantile classes of the published values, or fixed SIR classes centred on 1."""
+    if indicator.startswith("sir"):
+        return Classes(SIR_BREAKS, DIVERGING, "fixed_sir", 2)
+    vals = values[~np.isnan(values)]
+    if vals.size == 0:
+        return Classes([], SEQUENTIAL[:1], "quantile", decimals)
+    qs = np.quantile(vals, np.linspace(0, 1, k + 1)[1:-1])
+    breaks = sorted({round(float(q), decimals) for q in qs})
+    # a break equal to the minimum would leave an empty first class
+    breaks = [b for b in breaks if b > round(float(vals.min()), decimals)]
+    n = len(breaks) + 1
+    palette = SEQUENTIAL if n == len(SEQUENTIAL) else [
+        SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(n - 1, 1))] for i in range(n)]
+    return Classes(breaks, palette, "quantile", decimals)
+
+
+def discrete_colorscale(colours: list[str]) -> list[list[Any]]:
+    """A stepped colour scale for integer ``z`` in ``[0, n - 1]``."""
+    n = len(colours)
+    scale: list[list[Any]] = []
+    for i, c in enumerate(colours):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    return scale
+
+
+def _base_trace(url: str, codes: list[str], names: list[str], hover: str) -> dict[str, Any]:
+    return {"type": "choropleth", "geojson": url, "featureidkey": "properties.code",
+            "locations": codes, "z": [0] * len(codes), "text": names,
+            "colorscale": [[0, SUPPRESSED], [1, SUPPRESSED]], "showscale": False,
+            "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+            "hovertemplate": "<b>%{text}</b><br>" + hover + "<extra></extra>"}
+
+
+def _data_trace(url: str, codes: list[str], names: list[str]) -> dict[str, Any]:
+    return {"type": "choropleth", "geojson": url, "featureidkey": "properties.code",
+            "locations": codes, "z": [None] * len(codes), "text": names,
+            "customdata": [""] * len(codes), "showscale": False, "zmin": -0.5, "zmax": 0.5,
+            "colorscale": discrete_colorscale(SEQUENTIAL[:1]),
+            "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+            "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>"}
+
+
+def geometry_traces(urls: dict[str, str], level: str, codes: list[str], names: list[str],
+                    suppressed_text: str) -> list[dict[str, Any]]:
+    """The four traces with geometry and area names, values empty."""
+    if level == "department":
+        pcodes = [c for c in PARIS if c in codes]
+        pnames = [names[codes.index(c)] for c in pcodes]
+    else:
+        pcodes, pnames = [], []
+    purl = urls.get("paris_zoom", urls[level])
+    return [_base_trace(urls[level], codes, names, suppressed_text),
+            _data_trace(urls[level], codes, names),
+            _base_trace(purl, pcodes, pnames, suppressed_text),
+            _data_trace(purl, pcodes, pnames)]
+
+
+def map_figure(traces: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The whole choropleth figure (sent once per page view)."""
+    return {"data": traces, "layout": {
+        "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)"},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "autosize": True,
+        "paper_bgcolor": "#ffffff", "font": {"family": FONT, "size": 14},
+        "hoverlabel": {"font": {"family": FONT, "size": 14}},
+        "separators": ",\u202f" if lang == "fr" else ".,", "dragmode": False,
+        "uirevision": "map"}}
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """What a filter change sends: classes and formatted values of the main and Paris traces."""
+
+    z: list[int | None]
+    text: list[str]
+    z_paris: list[int | None]
+    text_paris: list[str]
+    classes: Classes
+
+
+def map_values(codes: list[str], values: np.ndarray, hover: list[str], classes: Classes,
+               level: str) -> MapValues:
+    """Class indices and hover texts in the order of ``codes``."""
+    z = classes.classify(values)
+    idx = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
+    return MapValues(z, hover, [z[i] for i in idx], [hover[i] for i in idx], classes)
+
+
+def apply_values(fig: Any, mv: MapValues) -> Any:
+    """Write values into a figure dict or a ``dash.Patch`` (same item assignments)."""
+    n = len(mv.classes.colours)
+    scale = discrete_colorscale(mv.classes.colours)
+    for i, z, text in ((1, mv.z, mv.text), (3, mv.z_paris, mv.text_paris)):
+        fig["data"][i]["z"] = z
+        fig["data"][i]["customdata"] = text
+        fig["data"][i]["colorscale"] = scale
+        fig["data"][i]["zmax"] = n - 0.5
+    return fig

@@ -1,0 +1,49 @@
+"""Ranking of areas: value with its 95% interval, sorted, coloured by difference from France."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.web.figures.common import FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
+
+
+def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
+                   reference: float | None, x_title: str, flag_labels: dict[str, str],
+                   lang: str) -> dict[str, Any]:
+    """Horizontal dot-and-whisker chart of published areas, highest at the top.
+
+    ``df`` has ``name``, the value columns and ``sir_flag``; suppressed rows are skipped.
+    """
+    d = df.dropna(subset=[value_col]).sort_values(value_col)
+    traces = []
+    for flag in ("higher", "not_different", "lower"):
+        part = d[d.sir_flag == flag] if "sir_flag" in d else d.iloc[0:0]
+        if part.empty:
+            continue
+        trace: dict[str, Any] = {
+            "type": "scatter", "mode": "markers", "name": flag_labels[flag],
+            "x": part[value_col].round(3).tolist(), "y": part.name.tolist(),
+            "marker": {"color": FLAG_COLOURS[flag], "symbol": FLAG_SYMBOLS[flag], "size": 8},
+            "hovertemplate": "%{y}: %{x}<extra>" + flag_labels[flag] + "</extra>"}
+        if low_col and high_col:
+            trace["error_x"] = {"type": "data", "symmetric": False,
+                                "array": (part[high_col] - part[value_col]).round(3).tolist(),
+                                "arrayminus": (part[value_col] - part[low_col]).round(3).tolist(),
+                                "color": FLAG_COLOURS[flag], "thickness": 1.2, "width": 0}
+        traces.append(trace)
+    shapes = []
+    if reference is not None and np.isfinite(reference):
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": reference,
+                       "x1": reference, "y0": 0, "y1": 1,
+                       "line": {"color": "#000091", "dash": "dash", "width": 1.5}})
+    height = max(260, 18 * len(d) + 90)
+    return {"data": traces, "layout": base_layout(
+        height=height, shapes=shapes, showlegend=True,
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        separators=",\u202f" if lang == "fr" else ".,",
+        xaxis=axis(x_title), yaxis=axis("", categoryorder="array",
+                                        categoryarray=d.name.tolist(), tickfont={"size": 12}))}

@@ -1,0 +1,100 @@
+"""Number formatting for French (1 234,5 with a narrow no-break space) and English (1,234.5)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+NNBSP = "\u202f"  # espace fine insécable: French thousands separator and before % : ; ! ?
+NBSP = "\u00a0"
+MINUS = "\u2212"
+MISSING = "—"
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def fmt_number(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) -> str:
+    """Format a number with grouped thousands; ``—`` when missing."""
+    if _is_missing(x):
+        return MISSING
+    value = float(x)
+    if value == 0:
+        value = 0.0  # no "-0,0"
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    if value < 0 and text.strip("0,.\u202f") != "":
+        text = MINUS + text
+    elif sign and value > 0:
+        text = "+" + text
+    return text
+
+
+def fmt_int(x: Any, lang: str = "fr") -> str:
+    """Format a count (no decimals)."""
+    return fmt_number(x, lang, 0)
+
+
+def fmt_percent(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) -> str:
+    """Format a percentage: ``12,3 %`` (fr) or ``12.3%`` (en)."""
+    if _is_missing(x):
+        return MISSING
+    number = fmt_number(x, lang, decimals, sign)
+    return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
+
+
+def fmt_interval(low: Any, high: Any, lang: str = "fr", decimals: int = 1,
+                 percent: bool = False) -> str:
+    """Format a 95% confidence interval: ``IC 95 % : 1,2 à 3,4`` / ``95% CI: 1.2 to 3.4``."""
+    if _is_missing(low) or _is_missing(high):
+        return ""
+    f = fmt_percent if percent else fmt_number
+    lo, hi = f(low, lang, decimals), f(high, lang, decimals)
+    if lang == "fr":
+        return f"IC 95{NNBSP}% : {lo} à {hi}"
+    return f"95% CI: {lo} to {hi}"
+
+
+def fmt_value_ci(value: Any, low: Any, high: Any, lang: str = "fr", decimals: int = 1) -> str:
+    """``123,4 (IC 95 % : 110,2 à 130,5)``; only the value when the interval is missing."""
+    text = fmt_number(value, lang, decimals)
+    ci = fmt_interval(low, high, lang, decimals)
+    return f"{text} ({ci})" if ci and text != MISSING else text
+
+
+def decimals_for(indicator: str) -> int:
+    """Display precision of an indicator."""
+    if indicator == "cases":
+        return 0
+    if indicator.startswith("sir"):
+        return 2
+    return 1
+
+
+def fmt_date(value: Any, lang: str = "fr") -> str:
+    """A date as ``29 novembre 2026`` / ``29 November 2026``."""
+    months_fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                 "septembre", "octobre", "novembre", "décembre"]
+    months_en = ["January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December"]
+    try:
+        day, month, year = value.day, value.month, value.year
+    except AttributeError:
+        return str(value)
+    months = months_fr if lang == "fr" else months_en
+    first = "1er" if (lang == "fr" and day == 1) else str(day)
+    return f"{first} {months[month - 1]} {year}"
+
+
+def fmt_period(year_start: int, year_end: int, lang: str = "fr") -> str:
+    """``2021`` or ``2019–2023``."""
+    if int(year_start) == int(year_end):
+        return str(int(year_start))
+    return f"{int(year_start)}–{int(year_end)}"

@@ -1,0 +1,104 @@
+"""The page shell: skip link, header and navigation, simulated-data banner, main, footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.web.formatting import fmt_date
+from dashboard.web.i18n import t
+from dashboard.web.state import lang_only
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="fr">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+<noscript><p>Ce site a besoin de JavaScript pour afficher ses graphiques.
+This site needs JavaScript to draw its charts.</p></noscript>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+META_TAGS = [
+    {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+    {"name": "description", "content": "Statistiques publiques du registre national des "
+                                       "cancers : cartes, évolutions, inégalités."},
+    {"name": "theme-color", "content": "#000091"},
+]
+
+NAV = [("home", "/"), ("map", "/carte"), ("trends", "/evolution"),
+       ("inequalities", "/inegalites"), ("methods", "/methodes")]
+
+
+def nav_section(path: str) -> str:
+    """Which navigation entry a path belongs to."""
+    for key, href in reversed(NAV):
+        if href != "/" and path.startswith(href):
+            return key
+    if path.startswith("/territoire"):
+        return "map"
+    return "home" if path == "/" else ""
+
+
+def header(path: str, lang: str) -> html.Header:
+    """Site title, main navigation and the language switch."""
+    current = nav_section(path)
+    links = []
+    for key, href in NAV:
+        cls = "nav-link active" if key == current else "nav-link"  # aria-current set client-side
+        links.append(html.Li(dcc.Link(t(f"nav_{key}", lang), href=href + lang_only(lang),
+                                      className=cls)))
+    other = "en" if lang == "fr" else "fr"
+    return html.Header(className="site-header", children=[
+        html.Div(className="header-inner", children=[
+            dcc.Link(href="/" + lang_only(lang), className="brand", children=[
+                html.Span(t("site_title", lang), className="brand-title"),
+                html.Span(t("site_subtitle", lang), className="brand-subtitle")]),
+            html.A(t("switch_lang", lang), id="lang-switch", href=path + lang_only(other),
+                   hrefLang=other, lang=other, className="lang-switch",
+                   title=t("switch_lang_label", lang)),
+        ]),
+        html.Nav(className="site-nav", **{"aria-label": t("nav_label", lang)},
+                 children=html.Ul(links)),
+    ])
+
+
+def simulated_banner(info: dict[str, Any], lang: str) -> html.Div | None:
+    """The "simulated data — do not cite" banner (on every page of a simulated release)."""
+    if info.get("data_kind") != "simulated":
+        return None
+    return html.Div(className="banner-simulated", role="note",
+                    children=html.P([html.Strong("⚠ "), t("simulated_banner", lang)]))
+
+
+def footer(info: dict[str, Any], lang: str) -> html.Footer:
+    """Release identifier and date, licence, accessibility status."""
+    return html.Footer(className="site-footer", children=[
+        html.P(t("footer_release", lang, release_id=info.get("release_id", ""),
+                 date=fmt_date(info.get("created_at"), lang))),
+        html.P(t("footer_licence", lang, licence=info.get("licence", ""))),
+        html.P(dcc.Link(t("footer_accessibility", lang),
+                        href="/methodes" + lang_only(lang) + "#accessibilite")),
+    ])
+
+
+def shell(path: str, lang: str, info: dict[str, Any], content: Any) -> list[Any]:
+    """The whole page around ``content``."""
+    return [
+        html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
+        header(path, lang),
+        simulated_banner(info, lang),
+        html.Main(id="contenu", tabIndex="-1", className="main", children=content),
+        footer(info, lang),
+    ]

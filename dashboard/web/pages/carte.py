@@ -1,0 +1,248 @@
+"""Carte: choropleth of departments or regions, ranking, summary, table, downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+import numpy as np
+from dash import Dash, Input, Output, Patch, State, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.web import queries
+from dashboard.web.components import (
+    common_controls,
+    controls_panel,
+    data_table,
+    download_links,
+    figure_block,
+    graph,
+    level_options,
+    select,
+    table_details,
+)
+from dashboard.web.figures.map import (
+    Classes,
+    MapValues,
+    apply_values,
+    geometry_traces,
+    make_classes,
+    map_figure,
+    map_values,
+)
+from dashboard.web.figures.ranking import ranking_figure
+from dashboard.web.formatting import fmt_interval, fmt_number
+from dashboard.web.i18n import t
+from dashboard.web.indicators import INDICATORS, flag_label
+from dashboard.web.pages.shared import (
+    control_inputs,
+    lang_of,
+    page_heading,
+    register_sex_options,
+    state_from_controls,
+)
+from dashboard.web.server import geometry_url
+from dashboard.web.state import MAP_INDICATORS, PAGES, Parsed, parse_period, serialise
+from dashboard.web.summaries import map_summary
+
+PAGE = "carte"
+LEVEL_SLUG = {"department": "departement", "region": "region"}
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything a filter change sends for the map (cached per state and language)."""
+
+    values: MapValues
+    legend: list[tuple[str, str]]  # (colour, label)
+    legend_kind: str
+    summary: list[str]
+    title: str
+
+
+def _key(state: dict[str, str]) -> tuple[str, str, str, int, int, str]:
+    ys, ye = parse_period(state["periode"])
+    return state["mesure"], state["localisation"], state["sexe"], ys, ye, state["niveau"]
+
+
+def view_title(state: dict[str, str], lang: str) -> str:
+    """« Taux standardisé (population mondiale) : incidence, Poumon, Hommes, 2019–2023 »."""
+    cat = queries.catalog()
+    ind = INDICATORS[state["indicateur"]]
+    ys, ye = parse_period(state["periode"])
+    return t("map_heading", lang, indicator=ind.label(lang, state["mesure"]),
+             measure=t(f"measure_{state['mesure']}_short", lang),
+             site=cat.site_label(state["localisation"], lang),
+             sex=t(f"sex_{state['sexe']}", lang).lower(),
+             period=str(ys) if ys == ye else f"{ys}–{ye}")
+
+
+@queries.cached
+def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> MapView:
+    """Classes, hover texts, legend and summary of a map state."""
+    state = dict(state_items)
+    measure, site, sex, ys, ye, level = _key(state)
+    ind = INDICATORS[state["indicateur"]]
+    df = queries.level_values(measure, site, sex, ys, ye, level)
+    codes = queries.catalog().codes_of(level)
+    df = df.set_index("geo_code").reindex(codes).reset_index()
+    values = df[ind.code].astype(float).to_numpy()
+    classes = make_classes(ind.code, values, ind.decimals)
+    hover = [ind.value_text(row, lang) if not np.isnan(v) else t("suppressed", lang)
+             for row, v in zip(df.to_dict("records"), values, strict=True)]
+    mv = map_values(codes, values, hover, classes, level)
+    templates = {"below": t("legend_below", lang), "from_to": t("legend_from_to", lang),
+                 "above": t("legend_above", lang), "all": ind.label(lang, measure)}
+    legend = list(zip(classes.colours, classes.labels(lang, templates), strict=True))
+    france = queries.cell(measure, site, sex, ys, ye, "country", "FR")
+    summary = map_summary(df, ind, level, measure, lang, france)
+    kind = t("legend_fixed_sir" if classes.kind == "fixed_sir" else "legend_quantiles", lang)
+    return MapView(mv, legend, kind, summary, view_title(state, lang))
+
+
+def legend_block(view: MapView, lang: str) -> list[Any]:
+    """The legend: one swatch per class, the suppressed swatch, how classes are chosen."""
+    items = [html.Li([html.Span(className="swatch", style={"background": c}), label])
+             for c, label in view.legend]
+    items.append(html.Li([html.Span(className="swatch swatch-suppressed"),
+                          t("legend_suppressed", lang)]))
+    return [html.H2(t("legend_title", lang), className="legend-title"),
+            html.Ul(items, className="legend-list"),
+            html.P(view.legend_kind, className="legend-kind")]
+
+
+def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any, Any]:
+    """Ranking figure, table of values and download links of a map state."""
+    measure, site, sex, ys, ye, level = _key(state)
+    ind = INDICATORS[state["indicateur"]]
+    df = queries.level_values(measure, site, sex, ys, ye, level)
+    france = queries.cell(measure, site, sex, ys, ye, "country", "FR")
+    reference = 1.0 if ind.is_ratio else (france or {}).get(ind.code)
+    if ind.code == "cases":
+        reference = None
+    flags = {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")}
+    fig = ranking_figure(df, ind.code, ind.low, ind.high, reference,
+                         f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})", flags, lang)
+    rows = []
+    for r in df.sort_values(ind.code, ascending=False, na_position="last").to_dict("records"):
+        published = r["status"] == "published"
+        rows.append([r["name"],
+                     fmt_number(r[ind.code], lang, ind.decimals) if published
+                     else t("suppressed", lang),
+                     fmt_interval(r.get(ind.low), r.get(ind.high), lang, ind.decimals)
+                     if ind.low else "",
+                     fmt_number(r["cases"], lang, 0) if published else "",
+                     flag_label(r["sir_flag"], lang)])
+    cases_label = t("deaths" if measure == "mortality" else "cases", lang)
+    table = data_table([t("area", lang), f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})",
+                        t("interval", lang), cases_label, t("vs_france", lang)],
+                       rows, view_title(state, lang), [False, True, True, True, False])
+    links = download_links("indicators", {"measure": measure, "level": level, "sex": sex,
+                                          "site": site, "year_start": ys, "year_end": ye}, lang)
+    return fig, table_details(table, lang), links
+
+
+def _map_base(level: str, lang: str) -> dict[str, Any]:
+    cat = queries.catalog()
+    urls = {level: geometry_url(level), "paris_zoom": geometry_url("paris_zoom")}
+    traces = geometry_traces(urls, level, cat.codes_of(level), cat.names_of(level),
+                             t("suppressed", lang))
+    return map_figure(traces, lang)
+
+
+def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
+    """The Carte page for a parsed state (values included: one round trip)."""
+    state, lang = parsed.state, parsed.lang
+    cat = queries.catalog()
+    view = map_view(tuple(state.items()), lang)
+    fig = apply_values(_map_base(state["niveau"], lang), view.values)
+    ranking, table, links = side_outputs(state, lang)
+    controls = controls_panel([
+        *common_controls(PAGE, cat, state, lang),
+        select(f"{PAGE}-indicateur", t("ctl_indicator", lang),
+               [(i, INDICATORS[i].label(lang, state["mesure"])) for i in MAP_INDICATORS],
+               state["indicateur"]),
+        select(f"{PAGE}-niveau", t("ctl_level", lang), level_options(lang), state["niveau"]),
+    ], lang)
+    content = [
+        *page_heading(t("title_map", lang), None, parsed),
+        controls,
+        html.H2(view.title, id="carte-title", className="view-title", **{"aria-live": "polite"}),
+        html.Div(className="map-layout", children=[
+            html.Div(className="map-main", children=[
+                figure_block(graph("carte-map", fig, {"scrollZoom": False}, "map-graph"),
+                             t("map_graph_label", lang, title=view.title),
+                             html.P(t("map_click_hint", lang), className="hint"), None),
+                html.Div(legend_block(view, lang), id="carte-legend", className="legend"),
+            ]),
+            html.Div(className="map-side", children=[
+                html.H2(t("summary_title", lang)),
+                html.Div([html.P(s) for s in view.summary], id="carte-summary",
+                         className="summary", **{"aria-live": "polite"}),
+                html.H2(t("ranking_title", lang)),
+                html.Div(className="ranking-scroll", children=graph(
+                    "carte-ranking", ranking, {"displayModeBar": False})),
+            ]),
+        ]),
+        html.Div(table, id="carte-table"),
+        html.Div(links, id="carte-downloads"),
+        html.P(t("copy_link_hint", lang), className="hint"),
+    ]
+    return content, t("title_map", lang)
+
+
+def register(app: Dash) -> None:
+    """Filter changes patch the map values; the ranking and table follow separately."""
+    register_sex_options(app, PAGE)
+
+    @app.callback(Output("carte-map", "figure"), Output("carte-legend", "children"),
+                  Output("carte-summary", "children"), Output("carte-title", "children"),
+                  Output("url", "search", allow_duplicate=True),
+                  *control_inputs(PAGE), State("url", "search"),
+                  prevent_initial_call=True)
+    def update_map(*args: Any) -> tuple[Any, ...]:
+        *values, search = args
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, list(values), lang).state
+        view = map_view(tuple(state.items()), lang)
+        patch = Patch()
+        previous = state_from_controls(PAGE, _values_from_search(search), lang).state
+        if previous.get("niveau") != state["niveau"]:
+            patch["data"] = apply_values(_map_base(state["niveau"], lang), view.values)["data"]
+        else:
+            apply_values(patch, view.values)
+        return (patch, legend_block(view, lang), [html.P(s) for s in view.summary], view.title,
+                serialise(PAGE, state, lang))
+
+    @app.callback(Output("carte-ranking", "figure"), Output("carte-table", "children"),
+                  Output("carte-downloads", "children"), *control_inputs(PAGE),
+                  State("url", "search"), prevent_initial_call=True)
+    def update_side(*args: Any) -> tuple[Any, ...]:
+        *values, search = args
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, list(values), lang).state
+        return side_outputs(state, lang)
+
+    @app.callback(Output("url", "pathname", allow_duplicate=True),
+                  Output("url", "search", allow_duplicate=True),
+                  Input("carte-map", "clickData"), State("carte-niveau", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def open_profile(click: dict[str, Any] | None, level: str, search: str) -> tuple[str, str]:
+        if not click or not click.get("points"):
+            raise PreventUpdate
+        code = str(click["points"][0].get("location", ""))
+        if code not in queries.catalog().codes_of(level):
+            raise PreventUpdate
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, _values_from_search(search), lang).state
+        keep = {k: state[k] for k in ("mesure", "localisation", "sexe", "periode")}
+        return (f"/territoire/{LEVEL_SLUG[level]}/{code}", serialise("territoire", keep, lang))
+
+
+def _values_from_search(search: str | None) -> list[str]:
+    raw = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    return [raw.get(p.key, "") for p in PAGES[PAGE]]
+
+
+__all__ = ["Classes", "map_view", "register", "render"]

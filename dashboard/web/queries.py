@@ -1,0 +1,330 @@
+"""Every read of the release by the dashboard: parameterised, validated, cached.
+
+Values are checked against ``Release.codes`` before any query. Results are cached twice: in
+the process (a small dict, cheapest for hot callbacks) and in the shared flask-caching store,
+both keyed by the release id so a new release never serves stale results.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+from flask import current_app, has_app_context
+
+from dashboard.cache import cache
+from dashboard.data_access import Release, get_release
+
+T = TypeVar("T")
+_release: Release | None = None
+_local: OrderedDict[tuple, Any] = OrderedDict()
+_local_lock = threading.Lock()
+_LOCAL_MAX = 512
+
+INDICATOR_COLUMNS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
+
+
+def use_release(path: str | Path | None) -> Release:
+    """Point the dashboard at a release file (``None``: ``$RELEASE_PATH`` or the default)."""
+    global _release
+    _release = Release(path) if path else None
+    with _local_lock:
+        _local.clear()
+    return release()
+
+
+def release() -> Release:
+    """The release the dashboard reads."""
+    return _release if _release is not None else get_release()
+
+
+def cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn(*args)`` per release id: in-process LRU, then the shared server cache."""
+    memo = cache.memoize()(fn)
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> T:
+        rid = release().release_id
+        key = (fn.__name__, rid, *args)
+        with _local_lock:
+            if key in _local:
+                _local.move_to_end(key)
+                return _local[key]
+        use_shared = has_app_context() and "cache" in current_app.extensions
+        value = memo(rid, *args) if use_shared else fn(rid, *args)
+        with _local_lock:
+            _local[key] = value
+            while len(_local) > _LOCAL_MAX:
+                _local.popitem(last=False)
+        return value
+
+    wrapper.uncached = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+def check(column: str, value: Any) -> Any:
+    """Raise ``ValueError`` unless ``value`` is an allowed value of ``column`` in the release."""
+    if value not in release().codes[column]:
+        raise ValueError(f"unknown {column}: {value!r}")
+    return value
+
+
+def _q(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    return release().query(sql, params)
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the release contains, for controls and URL validation."""
+
+    measures: tuple[str, ...]
+    sites: tuple[tuple[str, str, str, str], ...]  # (code, label_fr, label_en, sexes)
+    periods: tuple[tuple[int, int], ...]  # single years then 5-year periods, ascending
+    areas: tuple[tuple[str, str, str, str | None], ...]  # (level, code, name, parent)
+    first_year: int
+    last_year: int
+
+    def site_label(self, code: str, lang: str) -> str:
+        for c, fr, en, _s in self.sites:
+            if c == code:
+                return fr if lang == "fr" else en
+        return code
+
+    def site_sexes(self, code: str) -> tuple[str, ...]:
+        for c, _fr, _en, sexes in self.sites:
+            if c == code:
+                return ("all", "male", "female") if sexes == "both" else (sexes,)
+        return ("all",)
+
+    def area_name(self, level: str, code: str) -> str:
+        for lv, c, name, _p in self.areas:
+            if lv == level and c == code:
+                return name
+        return code
+
+    def area_parent(self, level: str, code: str) -> str | None:
+        for lv, c, _n, parent in self.areas:
+            if lv == level and c == code:
+                return parent
+        return None
+
+    def codes_of(self, level: str) -> list[str]:
+        return [c for lv, c, _n, _p in self.areas if lv == level]
+
+    def names_of(self, level: str) -> list[str]:
+        return [n for lv, _c, n, _p in self.areas if lv == level]
+
+    @property
+    def single_years(self) -> list[tuple[int, int]]:
+        return [p for p in self.periods if p[0] == p[1]]
+
+    @property
+    def pooled_periods(self) -> list[tuple[int, int]]:
+        return [p for p in self.periods if p[0] != p[1]]
+
+
+@cached
+def catalog(_rid: str) -> Catalog:
+    """The release's measures, sites (those with indicators), periods and areas."""
+    codes = release().codes
+    sites = _q("SELECT site_code, label_fr, label_en, sexes FROM site "
+               "WHERE site_code IN (SELECT DISTINCT site_code FROM indicator) "
+               "ORDER BY site_code = 'all' DESC, label_fr")
+    periods = _q("SELECT DISTINCT year_start, year_end FROM indicator "
+                 "ORDER BY year_start = year_end DESC, year_end, year_start")
+    geo = _q("SELECT level, code, name, parent_code FROM geo "
+             "ORDER BY CASE level WHEN 'country' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, code")
+    info = release().info
+    return Catalog(
+        measures=tuple(m for m in ("incidence", "mortality") if m in codes["measure"]),
+        sites=tuple((r.site_code, r.label_fr, r.label_en, r.sexes) for r in sites.itertuples()),
+        periods=tuple((int(r.year_start), int(r.year_end)) for r in periods.itertuples()),
+        areas=tuple((r.level, r.code, r.name, None if pd.isna(r.parent_code) else r.parent_code)
+                    for r in geo.itertuples()),
+        first_year=int(info["first_year"]), last_year=int(info["last_year"]))
+
+
+@cached
+def geometry(_rid: str, level: str) -> str:
+    """The GeoJSON text of a geometry level (``department``, ``region``, ``paris_zoom``)."""
+    if level not in ("department", "region", "paris_zoom"):
+        raise ValueError(f"unknown geometry level: {level!r}")
+    df = _q("SELECT geojson FROM geometry WHERE level = ?", [level])
+    if df.empty:
+        raise LookupError(level)
+    return str(df.geojson.iloc[0])
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+def _check_cell(measure: str, site: str, sex: str, year_start: int, year_end: int) -> None:
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    check("year_start", year_start)
+    check("year_end", year_end)
+
+
+@cached
+def level_values(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
+                 level: str) -> pd.DataFrame:
+    """Every indicator column of the areas of ``level`` (one row per area, geo order)."""
+    _check_cell(measure, site, sex, year_start, year_end)
+    check("level", level)
+    return _q("SELECT i.*, g.name FROM indicator i JOIN geo g "
+              "ON g.level = i.level AND g.code = i.geo_code "
+              "WHERE measure = ? AND site_code = ? AND sex = ? AND year_start = ? "
+              "AND year_end = ? AND i.level = ? ORDER BY geo_code",
+              [measure, site, sex, year_start, year_end, level])
+
+
+@cached
+def cell(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
+         level: str, code: str) -> dict[str, Any] | None:
+    """One indicator row as a dict (``None`` when absent)."""
+    df = level_values(measure, site, sex, year_start, year_end, level)
+    row = df[df.geo_code == code]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+@cached
+def series(_rid: str, measure: str, site: str, sex: str, level: str, code: str,
+           pooled: bool) -> pd.DataFrame:
+    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    check("level", level)
+    check("geo_code", code)
+    cond = "year_end > year_start" if pooled else "year_end = year_start"
+    return _q(f"SELECT * FROM indicator WHERE measure = ? AND site_code = ? AND sex = ? "
+              f"AND level = ? AND geo_code = ? AND {cond} ORDER BY year_end",
+              [measure, site, sex, level, code])
+
+
+@cached
+def sites_of_area(_rid: str, measure: str, sex: str, year_start: int, year_end: int,
+                  level: str, code: str) -> pd.DataFrame:
+    """All sites of one area (with the site's labels) for a measure, sex and period.
+
+    Sex-specific sites are included with their own sex when ``sex`` is ``all``.
+    """
+    check("measure", measure)
+    check("sex", sex)
+    check("year_start", year_start)
+    check("year_end", year_end)
+    check("level", level)
+    check("geo_code", code)
+    return _q("SELECT i.*, s.label_fr, s.label_en, s.sexes FROM indicator i "
+              "JOIN site s USING (site_code) WHERE measure = ? AND year_start = ? "
+              "AND year_end = ? AND level = ? AND geo_code = ? AND site_code <> 'all' "
+              "AND (sex = ? OR (? = 'all' AND s.sexes <> 'both' AND sex = s.sexes)) "
+              "ORDER BY cases DESC NULLS LAST",
+              [measure, year_start, year_end, level, code, sex, sex])
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+@cached
+def trend(_rid: str, measure: str, site: str, sex: str, level: str,
+          code: str) -> dict[str, Any] | None:
+    """The joinpoint summary of a series (``None`` when not fitted)."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    check("level", level)
+    check("geo_code", code)
+    df = _q("SELECT * FROM trend WHERE measure = ? AND site_code = ? AND sex = ? AND level = ? "
+            "AND geo_code = ?", [measure, site, sex, level, code])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+@cached
+def trend_segments(_rid: str, measure: str, site: str, sex: str, level: str,
+                   code: str) -> pd.DataFrame:
+    """Joinpoint segments (APC) of a series."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    return _q("SELECT * FROM trend_segment WHERE measure = ? AND site_code = ? AND sex = ? "
+              "AND level = ? AND geo_code = ? ORDER BY segment",
+              [measure, site, sex, check("level", level), check("geo_code", code)])
+
+
+@cached
+def trend_fitted(_rid: str, measure: str, site: str, sex: str, level: str,
+                 code: str) -> pd.DataFrame:
+    """Fitted world-standardised rates of a series by year."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    return _q("SELECT year, asr_world_fitted FROM trend_fitted WHERE measure = ? "
+              "AND site_code = ? AND sex = ? AND level = ? AND geo_code = ? ORDER BY year",
+              [measure, site, sex, check("level", level), check("geo_code", code)])
+
+
+# --- inequalities ----------------------------------------------------------------------------
+
+@cached
+def quintiles(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
+              level: str, code: str) -> pd.DataFrame:
+    """Rates by deprivation quintile of one area and period."""
+    _check_cell(measure, site, sex, year_start, year_end)
+    return _q("SELECT * FROM inequality WHERE measure = ? AND site_code = ? AND sex = ? "
+              "AND year_start = ? AND year_end = ? AND level = ? AND geo_code = ? "
+              "ORDER BY quintile",
+              [measure, site, sex, year_start, year_end, check("level", level),
+               check("geo_code", code)])
+
+
+@cached
+def inequality_stats(_rid: str, measure: str, site: str, sex: str, year_start: int,
+                     year_end: int, level: str, code: str) -> pd.DataFrame:
+    """Rate ratio, rate difference, SII and RII of one area and period."""
+    _check_cell(measure, site, sex, year_start, year_end)
+    return _q("SELECT statistic, value, low, high, status FROM inequality_summary "
+              "WHERE measure = ? AND site_code = ? AND sex = ? AND year_start = ? "
+              "AND year_end = ? AND level = ? AND geo_code = ?",
+              [measure, site, sex, year_start, year_end, check("level", level),
+               check("geo_code", code)])
+
+
+@cached
+def inequality_over_time(_rid: str, measure: str, site: str, sex: str,
+                         statistic: str) -> pd.DataFrame:
+    """A national inequality statistic by single year."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    if statistic not in ("rate_ratio", "rate_difference", "sii", "rii"):
+        raise ValueError(statistic)
+    return _q("SELECT year_start AS year, value, low, high, status FROM inequality_summary "
+              "WHERE measure = ? AND site_code = ? AND sex = ? AND level = 'country' "
+              "AND year_start = year_end AND statistic = ? ORDER BY year_start",
+              [measure, site, sex, statistic])
+
+
+@cached
+def inequality_zones(_rid: str) -> tuple[str, ...]:
+    """Area codes with deprivation-quintile rates (``FR`` first, then regions)."""
+    df = _q("SELECT DISTINCT level, geo_code FROM inequality ORDER BY level = 'country' DESC, "
+            "geo_code")
+    return tuple(df.geo_code)
+
+
+# --- home ------------------------------------------------------------------------------------
+
+@cached
+def top_sites(_rid: str, measure: str, year_start: int, year_end: int,
+              limit: int = 5) -> pd.DataFrame:
+    """The most frequent sites in France over a period (both sexes, or the site's sex)."""
+    df = sites_of_area(measure, "all", year_start, year_end, "country", "FR")
+    return df.dropna(subset=["cases"]).head(limit).reset_index(drop=True)

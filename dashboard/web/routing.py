@@ -1,0 +1,128 @@
+"""Manual routing: ``dcc.Location`` path -> page module; state from the query string."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from dash import Dash, Input, Output, State, clientside_callback, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.data_access import ReleaseNotFound
+from dashboard.web import queries
+from dashboard.web.i18n import t
+from dashboard.web.layout import shell
+from dashboard.web.pages import (
+    accueil,
+    carte,
+    evolution,
+    inegalites,
+    introuvable,
+    methodes,
+    territoire,
+)
+from dashboard.web.state import parse, serialise
+
+LEVEL_SLUGS = {"departement": "department", "region": "region"}
+ROUTES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^/$"), "accueil"),
+    (re.compile(r"^/carte/?$"), "carte"),
+    (re.compile(r"^/evolution/?$"), "evolution"),
+    (re.compile(r"^/inegalites/?$"), "inegalites"),
+    (re.compile(r"^/methodes/?$"), "methodes"),
+    (re.compile(r"^/territoire/(?P<level>departement|region)/(?P<code>[0-9A-Za-z]{1,3})/?$"),
+     "territoire"),
+]
+PAGES: dict[str, ModuleType] = {
+    "accueil": accueil, "carte": carte, "evolution": evolution, "inegalites": inegalites,
+    "methodes": methodes, "territoire": territoire, "introuvable": introuvable}
+SITE_NAME = {"fr": "Les cancers en France", "en": "Cancer in France"}
+
+
+@dataclass(frozen=True)
+class Route:
+    page: str
+    args: dict[str, str]
+
+
+def resolve(path: str | None) -> Route:
+    """The page (and path arguments) of a path; ``introuvable`` when unknown."""
+    path = path or "/"
+    for pattern, page in ROUTES:
+        m = pattern.match(path)
+        if m:
+            args = m.groupdict()
+            if "level" in args:
+                args["level"] = LEVEL_SLUGS[args["level"]]
+            return Route(page, args)
+    return Route("introuvable", {})
+
+
+def is_known_path(path: str) -> bool:
+    """True for the dashboard's page paths (used to answer unknown paths with HTTP 404)."""
+    return resolve(path).page != "introuvable"
+
+
+def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
+    """The page for a URL, and its metadata (title, language, canonical query string)."""
+    route = resolve(pathname)
+    cat = queries.catalog()
+    parsed = parse(route.page, search, cat)
+    module = PAGES[route.page]
+    content, title = module.render(parsed, route.args)
+    info = queries.release().info
+    path = pathname or "/"
+    meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,
+            "search": serialise(route.page, parsed.state, parsed.lang)}
+    return shell(path, parsed.lang, info, content), meta
+
+
+def register(app: Dash) -> None:
+    """The router callback, the page callbacks and the document-level clientside helpers."""
+
+    @app.callback(Output("page", "children"), Output("page-meta", "data"),
+                  Input("url", "pathname"), State("url", "search"))
+    def route(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
+        if pathname is None:
+            raise PreventUpdate
+        try:
+            return render(pathname, search)
+        except ReleaseNotFound as exc:  # no release file: say so, politely
+            return [html.Main(html.P(str(exc)))], {"title": t("title_not_found"), "lang": "fr",
+                                                    "search": search or ""}
+
+    # Title, <html lang>, canonical URL (stale parameters replaced) and focus on navigation.
+    clientside_callback(
+        """function(meta) {
+            if (!meta) { return window.dash_clientside.no_update; }
+            document.title = meta.title;
+            document.documentElement.lang = meta.lang;
+            if (meta.search !== undefined && window.location.search !== meta.search) {
+                window.history.replaceState(window.history.state, '',
+                    window.location.pathname + meta.search + window.location.hash);
+            }
+            setTimeout(function() {
+                document.querySelectorAll('.site-nav a').forEach(function(a) {
+                    if (a.classList.contains('active')) { a.setAttribute('aria-current', 'page'); }
+                    else { a.removeAttribute('aria-current'); }
+                });
+            }, 0);
+            return meta.lang;
+        }""",
+        Output("page-lang", "data"), Input("page-meta", "data"))
+
+    # Keep the language switch pointing at the current view in the other language.
+    clientside_callback(
+        """function(search, pathname) {
+            const params = new URLSearchParams(search || '');
+            const lang = params.get('lang') === 'en' ? 'fr' : 'en';
+            params.set('lang', lang);
+            return pathname + '?' + params.toString();
+        }""",
+        Output("lang-switch", "href"), Input("url", "search"), State("url", "pathname"),
+        prevent_initial_call=True)
+
+    for module in PAGES.values():
+        module.register(app)

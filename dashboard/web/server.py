@@ -1,0 +1,53 @@
+"""Flask-level concerns: compression, cache headers, the geometry route, HTTP 404 status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, abort, request
+from flask_compress import Compress
+
+from dashboard.web import queries
+
+LONG_CACHE = "public, max-age=31536000, immutable"
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "application/javascript",
+                      "text/javascript", "application/json", "application/geo+json",
+                      "image/svg+xml"]
+
+
+def geometry_url(level: str) -> str:
+    """URL of a geometry level of the current release (immutable: keyed by release id)."""
+    return f"/geo/{queries.release().release_id}/{level}.json"
+
+
+def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
+    """Compression, cache headers, geometry route and a 404 status for unknown pages."""
+    server.config.update(COMPRESS_MIMETYPES=COMPRESS_MIMETYPES, COMPRESS_LEVEL=6,
+                         COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500,
+                         COMPRESS_ALGORITHM=["br", "gzip"])
+    Compress(server)
+
+    @server.route("/geo/<release_id>/<level>.json")
+    def geometry(release_id: str, level: str) -> Response:
+        if release_id != queries.release().release_id:
+            abort(404)
+        try:
+            body = queries.geometry(level)
+        except (ValueError, LookupError):
+            abort(404)
+        resp = Response(body, mimetype="application/json")
+        resp.headers["Cache-Control"] = LONG_CACHE
+        return resp
+
+    @server.after_request
+    def headers(resp: Response) -> Response:
+        path = request.path
+        if path.startswith(STATIC_PREFIXES) and resp.status_code == 200:
+            resp.headers["Cache-Control"] = LONG_CACHE
+        elif (resp.mimetype == "text/html" and request.method == "GET"
+              and resp.status_code == 200 and not is_page(path)):
+            resp.status_code = 404  # the Dash page still renders the friendly « introuvable »
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp

@@ -1,0 +1,71 @@
+"""Plain-language summaries generated from the data (the charts' text alternatives)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.i18n import t
+from dashboard.web.indicators import Indicator
+
+
+def map_summary(df: pd.DataFrame, ind: Indicator, level: str, measure: str, lang: str,
+                france: dict | None) -> list[str]:
+    """Highest and lowest area, how many differ from France, how many are suppressed."""
+    areas = t(f"areas_{level}", lang)
+    pub = df.dropna(subset=[ind.code])
+    sentences: list[str] = []
+    if pub.empty:
+        return [t("no_data", lang)]
+    hi = pub.loc[pub[ind.code].idxmax()]
+    lo = pub.loc[pub[ind.code].idxmin()]
+    label = ind.label(lang, measure)
+    sentences.append(t("summary_high_low", lang,
+                       indicator_cap=label, indicator=label.lower(),
+                       high_name=hi["name"], high_value=fmt_number(hi[ind.code], lang,
+                                                                   ind.decimals),
+                       low_name=lo["name"], low_value=fmt_number(lo[ind.code], lang,
+                                                                 ind.decimals)))
+    if france is not None and not ind.is_ratio:
+        sentences.append(t("summary_france", lang, value=ind.value_text(france, lang)))
+    flags = pub.sir_flag.value_counts()
+    sentences.append(t("summary_flags", lang, areas=areas,
+                       higher=int(flags.get("higher", 0)), lower=int(flags.get("lower", 0)),
+                       same=int(flags.get("not_different", 0))))
+    n_supp = int((df.status == "suppressed").sum())
+    if n_supp:
+        sentences.append(t("summary_suppressed", lang, n=n_supp, areas=areas))
+    return sentences
+
+
+def trend_summary(name: str, df: pd.DataFrame, col: str, label: str, lang: str,
+                  decimals: int = 1) -> str | None:
+    """« France : taux … de X en 2019 à Y en 2023. »"""
+    d = df.dropna(subset=[col])
+    if d.empty:
+        return None
+    first, last = d.iloc[0], d.iloc[-1]
+
+    def period(r: pd.Series) -> str:
+        a, b = int(r.year_start), int(r.year_end)
+        return str(a) if a == b else f"{a}–{b}"
+
+    return t("trends_summary", lang, name=name, indicator=label.lower(),
+             first_value=fmt_number(first[col], lang, decimals), first=period(first),
+             last_value=fmt_number(last[col], lang, decimals), last=period(last))
+
+
+def inequality_summary(stats: pd.DataFrame, lang: str) -> str | None:
+    """« Le taux du quintile le plus défavorisé est 1,4 fois celui du moins défavorisé. »"""
+    row = stats[(stats.statistic == "rate_ratio") & (stats.status == "published")]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return t("ineq_summary", lang, ratio=fmt_number(r.value, lang, 2),
+             ci=fmt_interval(r.low, r.high, lang, 2))
+
+
+def count_text(value: object, lang: str) -> str:
+    """A count, or « non diffusable »."""
+    text = fmt_int(value, lang)
+    return t("suppressed", lang) if text == "—" else text
