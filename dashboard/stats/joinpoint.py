@@ -235,7 +235,7 @@ def _aapc_arrays(
     vseg: np.ndarray,
     a: float,
     b: float,
-    tq: np.ndarray,
+    tq: float,
     z: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """AAPC over [a, b] (Clegg et al. 2009) for a batch; arrays (S, k+1) / (S, k+1, k+1)."""
