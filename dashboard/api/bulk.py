@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from dashboard.api.datapackage import package, resource
+from dashboard.api.datapackage import file_entry, package, resource
 from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
 from dashboard.api.metadata import arrow_schema, parquet_metadata, release_info
 from dashboard.api.queries import table_sql
@@ -74,9 +74,9 @@ def build(release: Release, target: Path) -> None:
                 fh.write(chunk)
         write_parquet(str(target / f"{table}.parquet"), schema, release.record_batches(sql),
                       {**meta, "table": table})
-        for ext in ("csv", "parquet"):
-            path = target / f"{table}.{ext}"
-            resources.append(resource(table, ext, path.name, path.stat().st_size, _sha256(path)))
+        entries = {ext: file_entry(f"{table}.{ext}", (target / f"{table}.{ext}").stat().st_size,
+                                   _sha256(target / f"{table}.{ext}")) for ext in EXTENSIONS}
+        resources.append(resource(table, entries["csv"], entries["parquet"]))
     descriptor = package(info, resources)
     (target / DATAPACKAGE).write_bytes(orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
@@ -109,10 +109,10 @@ def ensure(release: Release, base: Path | None = None) -> Path:
 def listing(directory: Path, url_prefix: str) -> list[dict[str, Any]]:
     """The bulk files (from the data package) with URL, size, checksum; the package last."""
     descriptor = orjson.loads((directory / DATAPACKAGE).read_bytes())
-    files = [{"name": r["path"], "table": r["title"], "format": r["format"],
-              "url": f"{url_prefix}/{r['path']}", "bytes": r["bytes"], "hash": r["hash"],
+    files = [{"name": f["path"], "table": r["title"], "format": f.get("format", "csv"),
+              "url": f"{url_prefix}/{f['path']}", "bytes": f["bytes"], "hash": f["hash"],
               "description": r.get("description", "")}
-             for r in descriptor["resources"]]
+             for r in descriptor["resources"] for f in (r, r["parquet"])]
     size = (directory / DATAPACKAGE).stat().st_size
     files.append({"name": DATAPACKAGE, "table": None, "format": "json",
                   "url": f"{url_prefix}/{DATAPACKAGE}", "bytes": size,

@@ -86,24 +86,32 @@ def table_schema(table: str, foreign_keys: bool = True) -> dict[str, Any]:
     return schema
 
 
-def resource(table: str, fmt: str, path: str, size: int, sha256: str) -> dict[str, Any]:
-    """One resource (a table in one format) of the package."""
-    parquet = fmt == "parquet"
-    out: dict[str, Any] = {
-        "name": f"{table.replace('_', '-')}{'-parquet' if parquet else ''}",
-        "path": path,
+def file_entry(path: str, size: int, sha256: str) -> dict[str, Any]:
+    """Path, size and checksum of one written file."""
+    return {"path": path, "bytes": size, "hash": f"sha256:{sha256}"}
+
+
+def resource(table: str, csv: dict[str, Any], parquet: dict[str, Any]) -> dict[str, Any]:
+    """The resource of one table: its CSV file, with the Parquet twin in ``parquet``.
+
+    The CSV file is the Frictionless resource (validated against the schema); the Parquet file
+    holds the same rows and schema and is listed with its own size and checksum (Frictionless
+    tooling does not check Parquet sizes and hashes).
+    """
+    return {
+        "name": table.replace("_", "-"),
+        **csv,
         "profile": "tabular-data-resource",
         "title": table,
         "description": table_descriptions().get(table, ""),
-        "format": fmt,
-        "mediatype": "application/vnd.apache.parquet" if parquet else "text/csv",
-        "bytes": size,
-        "hash": f"sha256:{sha256}",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": CSV_DIALECT,
+        "parquet": {**parquet, "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet"},
+        "schema": table_schema(table),
     }
-    if not parquet:
-        out.update(encoding="utf-8", dialect=CSV_DIALECT)
-    out["schema"] = table_schema(table, foreign_keys=not parquet)
-    return out
 
 
 def _rfc3339(value: Any) -> str | None:
