@@ -113,8 +113,14 @@ def graph(id_: str, figure: dict[str, Any], extra_config: dict[str, Any] | None 
           class_name: str = "") -> dcc.Graph:
     """A ``dcc.Graph`` with the site's configuration; plotly never leaves the site."""
     config = {**CONFIG, "topojsonURL": TOPOJSON_URL, **(extra_config or {})}
-    return dcc.Graph(id=id_, figure=figure, config=config,
-                     className=f"graph {class_name}".strip())
+    return dcc.Graph(id=id_, figure=figure, config=config, responsive=True,
+                     style=graph_style(figure), className=f"graph {class_name}".strip())
+
+
+def graph_style(figure: dict[str, Any]) -> dict[str, str] | None:
+    """Container height of a responsive graph (the figure's own height, if it has one)."""
+    height = figure.get("layout", {}).get("height")
+    return {"height": f"{height}px"} if height else None
 
 
 def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,

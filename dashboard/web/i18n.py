@@ -96,6 +96,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ind_asr_europe": {"fr": "Taux standardisé (population européenne)",
                        "en": "Age-standardised rate (European population)"},
     "ind_crude_rate": {"fr": "Taux brut", "en": "Crude rate"},
+    "ind_asr_world_short": {"fr": "Taux std. monde", "en": "World std. rate"},
+    "ind_asr_europe_short": {"fr": "Taux std. Europe", "en": "European std. rate"},
+    "ind_crude_rate_short": {"fr": "Taux brut", "en": "Crude rate"},
     "ind_cases": {"fr": "Nombre de cas", "en": "Number of cases"},
     "ind_cases_mortality": {"fr": "Nombre de décès", "en": "Number of deaths"},
     "ind_sir": {"fr": "Rapport standardisé (SIR) brut", "en": "Standardised ratio (SIR), raw"},
@@ -103,6 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "Standardised ratio (SIR), smoothed"},
     "unit_rate": {"fr": "pour 100{_}000 personnes-années",
                   "en": "per 100,000 person-years"},
+    "unit_rate_short": {"fr": "pour 100{_}000", "en": "per 100,000"},
     "unit_ratio": {"fr": "1 = comme la France", "en": "1 = as France"},
     # Common words
     "france": {"fr": "France", "en": "France"},
@@ -204,16 +208,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Highest {indicator}: {high_name} ({high_value}). Lowest: {low_name} "
               "({low_value})."},
     "summary_flags": {
-        "fr": "Par rapport à la France (à âge égal), {higher} {areas} ont un niveau "
-              "significativement plus élevé, {lower} plus faible et {same} ne s’en "
-              "distinguent pas.",
-        "en": "Compared with France (age-adjusted), {higher} {areas} have a significantly "
-              "higher level, {lower} a lower one and {same} do not differ."},
+        "fr": "Par rapport à la France, à âge égal{_}: niveau significativement plus élevé "
+              "pour {higher}, plus faible pour {lower}, pas de différence significative pour "
+              "{same}.",
+        "en": "Compared with France, at equal age: significantly higher level for {higher}, "
+              "lower for {lower}, no significant difference for {same}."},
     "summary_suppressed": {
-        "fr": "{n} {areas} ne sont pas diffusés (secret statistique).",
-        "en": "{n} {areas} are not published (statistical confidentiality)."},
+        "fr": "Non diffusés (secret statistique){_}: {n}.",
+        "en": "Not published (statistical confidentiality): {n}."},
     "summary_france": {"fr": "France entière{_}: {value}.", "en": "France as a whole: {value}."},
     "areas_department": {"fr": "départements", "en": "departments"},
+    "area_department": {"fr": "département", "en": "department"},
+    "area_region": {"fr": "région", "en": "region"},
     "areas_region": {"fr": "régions", "en": "regions"},
     # Trends
     "trends_lead": {
@@ -439,6 +445,12 @@ def t(msg: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     entry = MESSAGES[msg]
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format_map(_Keep(_=_, **values)) if "{" in text else text
+
+
+def count_areas(n: int, level: str, lang: str = DEFAULT_LANG) -> str:
+    """``0 département``, ``3 départements`` (French singular up to 1), ``1 region``."""
+    one = n <= 1 if lang == "fr" else n == 1
+    return f"{n} {t(('area_' if one else 'areas_') + level, lang)}"
 
 
 def normalise_lang(value: str | None) -> str:

@@ -32,6 +32,14 @@ class Indicator:
             return (t("deaths", lang) if measure == "mortality" else t("cases", lang)).lower()
         return t("unit_rate", lang)
 
+    def axis_title(self, lang: str, measure: str = "incidence") -> str:
+        """Short axis title: the unit (the chart's heading names the indicator)."""
+        if self.is_ratio:
+            return "SIR"
+        if self.code == "cases":
+            return self.unit(lang, measure)
+        return f"{t('ind_' + self.code + '_short', lang)} {t('unit_rate_short', lang)}"
+
     def value_text(self, row: dict[str, Any], lang: str, with_ci: bool = True) -> str:
         """``123,4 pour 100 000 (IC 95 % : 110,2 à 130,5)``."""
         value = fmt_number(row.get(self.code), lang, self.decimals)

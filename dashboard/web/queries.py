@@ -7,6 +7,7 @@ both keyed by the release id so a new release never serves stale results.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,6 +23,17 @@ from dashboard.cache import cache
 from dashboard.data_access import Release, get_release
 
 T = TypeVar("T")
+
+
+def _code_version() -> str:
+    """Short hash of the dashboard's source: cached objects never outlive the code shaping them."""
+    digest = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CODE_VERSION = _code_version()
 _release: Release | None = None
 _local: OrderedDict[tuple, Any] = OrderedDict()
 _local_lock = threading.Lock()
@@ -50,7 +62,7 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
 
     @wraps(fn)
     def wrapper(*args: Any) -> T:
-        rid = release().release_id
+        rid = f"{release().release_id}:{CODE_VERSION}"
         key = (fn.__name__, rid, *args)
         with _local_lock:
             if key in _local:

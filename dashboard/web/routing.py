@@ -62,7 +62,10 @@ def resolve(path: str | None) -> Route:
 
 def is_known_path(path: str) -> bool:
     """True for the dashboard's page paths (used to answer unknown paths with HTTP 404)."""
-    return resolve(path).page != "introuvable"
+    route = resolve(path)
+    if route.page == "territoire":
+        return route.args["code"].upper() in queries.catalog().codes_of(route.args["level"])
+    return route.page != "introuvable"
 
 
 def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:

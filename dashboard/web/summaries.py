@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
-from dashboard.web.i18n import t
+from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import Indicator
 
 
 def map_summary(df: pd.DataFrame, ind: Indicator, level: str, measure: str, lang: str,
                 france: dict | None) -> list[str]:
     """Highest and lowest area, how many differ from France, how many are suppressed."""
-    areas = t(f"areas_{level}", lang)
     pub = df.dropna(subset=[ind.code])
     sentences: list[str] = []
     if pub.empty:
@@ -29,12 +28,15 @@ def map_summary(df: pd.DataFrame, ind: Indicator, level: str, measure: str, lang
     if france is not None and not ind.is_ratio:
         sentences.append(t("summary_france", lang, value=ind.value_text(france, lang)))
     flags = pub.sir_flag.value_counts()
-    sentences.append(t("summary_flags", lang, areas=areas,
-                       higher=int(flags.get("higher", 0)), lower=int(flags.get("lower", 0)),
-                       same=int(flags.get("not_different", 0))))
+    def count(n: int) -> str:
+        return count_areas(n, level, lang)
+
+    sentences.append(t("summary_flags", lang, higher=count(int(flags.get("higher", 0))),
+                       lower=count(int(flags.get("lower", 0))),
+                       same=count(int(flags.get("not_different", 0)))))
     n_supp = int((df.status == "suppressed").sum())
     if n_supp:
-        sentences.append(t("summary_suppressed", lang, n=n_supp, areas=areas))
+        sentences.append(t("summary_suppressed", lang, n=count(n_supp)))
     return sentences
 
 

@@ -16,7 +16,6 @@ FLAG_SYMBOLS = {"higher": "triangle-up", "lower": "triangle-down", "not_differen
 
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
-    "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }

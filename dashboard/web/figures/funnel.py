@@ -23,9 +23,11 @@ except ImportError:  # pragma: no cover - fallback while the stats package is no
         return low, high
 
 
-def funnel_limits(expected_max: float, n: int = 120) -> dict[str, np.ndarray]:
-    """Limits on a log-spaced grid of expected counts up to ``expected_max``."""
-    grid = np.geomspace(1.0, max(expected_max * 1.1, 10.0), n)
+def funnel_limits(expected_min: float, expected_max: float,
+                  n: int = 120) -> dict[str, np.ndarray]:
+    """Limits on a log-spaced grid of expected counts covering the areas."""
+    low_end = max(min(expected_min / 1.5, expected_max / 10), 1.0)
+    grid = np.geomspace(low_end, max(expected_max * 1.1, low_end * 10), n)
     out = {"expected": grid}
     for conf, key in ((0.95, "95"), (0.998, "998")):
         low, high = sir_limits(grid, conf)
@@ -46,7 +48,8 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                   highlight: str | None = None) -> dict[str, Any]:
     """The funnel plot; ``highlight`` (an area code) is drawn larger, in the accent colour."""
     d = df.dropna(subset=["sir", "expected"])
-    lim = funnel_limits(float(d.expected.max()) if not d.empty else 10.0)
+    lim = funnel_limits(float(d.expected.min()), float(d.expected.max())) if not d.empty \
+        else funnel_limits(1.0, 10.0)
     x = np.round(lim["expected"], 2).tolist()
     traces: list[dict[str, Any]] = []
     lines = (("95", "dash", labels["limit_95"]), ("998", "dot", labels["limit_998"]))

@@ -133,21 +133,24 @@ class MapValues:
     z_paris: list[int | None]
     text_paris: list[str]
     classes: Classes
+    unit: str = ""
 
 
 def map_values(codes: list[str], values: np.ndarray, hover: list[str], classes: Classes,
-               level: str) -> MapValues:
+               level: str, unit: str = "") -> MapValues:
     """Class indices and hover texts in the order of ``codes``."""
     z = classes.classify(values)
     idx = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
-    return MapValues(z, hover, [z[i] for i in idx], [hover[i] for i in idx], classes)
+    return MapValues(z, hover, [z[i] for i in idx], [hover[i] for i in idx], classes, unit)
 
 
 def apply_values(fig: Any, mv: MapValues) -> Any:
     """Write values into a figure dict or a ``dash.Patch`` (same item assignments)."""
     n = len(mv.classes.colours)
     scale = discrete_colorscale(mv.classes.colours)
+    template = "<b>%{text}</b><br>%{customdata}<br>" + mv.unit + "<extra></extra>"
     for i, z, text in ((1, mv.z, mv.text), (3, mv.z_paris, mv.text_paris)):
+        fig["data"][i]["hovertemplate"] = template
         fig["data"][i]["z"] = z
         fig["data"][i]["customdata"] = text
         fig["data"][i]["colorscale"] = scale

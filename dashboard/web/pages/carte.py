@@ -18,6 +18,7 @@ from dashboard.web.components import (
     download_links,
     figure_block,
     graph,
+    graph_style,
     level_options,
     select,
     table_details,
@@ -34,7 +35,7 @@ from dashboard.web.figures.map import (
 from dashboard.web.figures.ranking import ranking_figure
 from dashboard.web.formatting import fmt_interval, fmt_number
 from dashboard.web.i18n import t
-from dashboard.web.indicators import INDICATORS, flag_label
+from dashboard.web.indicators import INDICATORS, Indicator, flag_label
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
@@ -89,9 +90,10 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     df = df.set_index("geo_code").reindex(codes).reset_index()
     values = df[ind.code].astype(float).to_numpy()
     classes = make_classes(ind.code, values, ind.decimals)
-    hover = [ind.value_text(row, lang) if not np.isnan(v) else t("suppressed", lang)
+    hover = [_hover(ind, row, lang) if not np.isnan(v) else ""
              for row, v in zip(df.to_dict("records"), values, strict=True)]
-    mv = map_values(codes, values, hover, classes, level)
+    unit = ind.unit(lang, measure) + (f" — {t('interval', lang)}" if ind.low else "")
+    mv = map_values(codes, values, hover, classes, level, unit)
     templates = {"below": t("legend_below", lang), "from_to": t("legend_from_to", lang),
                  "above": t("legend_above", lang), "all": ind.label(lang, measure)}
     legend = list(zip(classes.colours, classes.labels(lang, templates), strict=True))
@@ -99,6 +101,16 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     summary = map_summary(df, ind, level, measure, lang, france)
     kind = t("legend_fixed_sir" if classes.kind == "fixed_sir" else "legend_quantiles", lang)
     return MapView(mv, legend, kind, summary, view_title(state, lang))
+
+
+def _hover(ind: Indicator, row: dict[str, Any], lang: str) -> str:
+    """Compact hover value: ``3,2 (2,9 à 3,6)``; the unit line is in the hover template."""
+    value = fmt_number(row[ind.code], lang, ind.decimals)
+    if not ind.low:
+        return value
+    lo = fmt_number(row[ind.low], lang, ind.decimals)
+    hi = fmt_number(row[ind.high], lang, ind.decimals)
+    return f"{value} ({lo} {'à' if lang == 'fr' else 'to'} {hi})"
 
 
 def legend_block(view: MapView, lang: str) -> list[Any]:
@@ -123,7 +135,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
         reference = None
     flags = {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")}
     fig = ranking_figure(df, ind.code, ind.low, ind.high, reference,
-                         f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})", flags, lang)
+                         ind.axis_title(lang, measure), flags, lang)
     rows = []
     for r in df.sort_values(ind.code, ascending=False, na_position="last").to_dict("records"):
         published = r["status"] == "published"
@@ -215,14 +227,16 @@ def register(app: Dash) -> None:
         return (patch, legend_block(view, lang), [html.P(s) for s in view.summary], view.title,
                 serialise(PAGE, state, lang))
 
-    @app.callback(Output("carte-ranking", "figure"), Output("carte-table", "children"),
+    @app.callback(Output("carte-ranking", "figure"), Output("carte-ranking", "style"),
+                  Output("carte-table", "children"),
                   Output("carte-downloads", "children"), *control_inputs(PAGE),
                   State("url", "search"), prevent_initial_call=True)
     def update_side(*args: Any) -> tuple[Any, ...]:
         *values, search = args
         lang = lang_of(search)
         state = state_from_controls(PAGE, list(values), lang).state
-        return side_outputs(state, lang)
+        fig, table, links = side_outputs(state, lang)
+        return fig, graph_style(fig), table, links
 
     @app.callback(Output("url", "pathname", allow_duplicate=True),
                   Output("url", "search", allow_duplicate=True),

@@ -1,17 +1,205 @@
-"""Placeholder."""
+"""Inégalités: rates by deprivation quintile (social) and the funnel plot of SIRs (territorial)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, html
+import numpy as np
+import pandas as pd
+from dash import Dash, Output, State, html
 
-from dashboard.web.state import Parsed
+from dashboard.web import queries
+from dashboard.web.components import (
+    common_controls,
+    controls_panel,
+    data_table,
+    download_links,
+    figure_block,
+    graph,
+    level_options,
+    select,
+    table_details,
+)
+from dashboard.web.figures.common import empty_figure
+from dashboard.web.figures.funnel import funnel_figure, outside
+from dashboard.web.figures.inequality import quintile_figure, statistic_over_time_figure
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.i18n import t
+from dashboard.web.indicators import INDICATORS
+from dashboard.web.pages.shared import (
+    control_inputs,
+    lang_of,
+    page_heading,
+    register_sex_options,
+    state_from_controls,
+)
+from dashboard.web.state import INEQ_INDICATORS, Parsed, parse_period, serialise
+from dashboard.web.summaries import inequality_summary
+
+PAGE = "inegalites"
+STATISTICS = ("rate_ratio", "rate_difference", "sii", "rii")
+
+
+def quintile_labels(lang: str) -> list[str]:
+    return [t("quintile_1", lang), *[t("quintile_n", lang, n=i) for i in (2, 3, 4)],
+            t("quintile_5", lang)]
+
+
+def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
+    """Quintile figure, summary, statistics table, data table, downloads, gap over time."""
+    measure, site, sex = state["mesure"], state["localisation"], state["sexe"]
+    ys, ye = parse_period(state["periode"])
+    zone = state["zone"]
+    level = "country" if zone == "FR" else "region"
+    ind = INDICATORS[state["indicateur"]]
+    q = queries.quintiles(measure, site, sex, ys, ye, level, zone) if _has(zone) \
+        else pd.DataFrame()
+    stats = queries.inequality_stats(measure, site, sex, ys, ye, level, zone) \
+        if _has(zone) else pd.DataFrame(columns=["statistic", "status"])
+    labels = quintile_labels(lang)
+    y_title = ind.axis_title(lang, measure)
+    has_data = not q.empty and q[ind.code].notna().any()
+    fig = quintile_figure(q, ind.code, labels, y_title, lang) if has_data \
+        else empty_figure(t("no_data", lang))
+    sentence = _ratio_sentence(stats, lang)
+    summary = [html.P(sentence)] if sentence else [html.P(t("no_data", lang))]
+    rows = []
+    for r in q.to_dict("records"):
+        published = r["status"] == "published"
+        rows.append([labels[int(r["quintile"]) - 1],
+                     fmt_number(r[ind.code], lang, 1) if published else t("suppressed", lang),
+                     fmt_interval(r[ind.low], r[ind.high], lang, 1) if published else "",
+                     fmt_int(r["cases"], lang) if published else ""])
+    cases = t("deaths" if measure == "mortality" else "cases", lang)
+    qtable = table_details(data_table([t("quintile", lang), y_title, t("interval", lang), cases],
+                                      rows, t("ineq_graph_label", lang)), lang)
+    stat_rows = []
+    by_stat = stats.set_index("statistic") if not stats.empty else pd.DataFrame()
+    for s in STATISTICS:
+        if s in by_stat.index and by_stat.loc[s, "status"] == "published":
+            r = by_stat.loc[s]
+            dec = 2 if s in ("rate_ratio", "rii") else 1
+            stat_rows.append([t(f"stat_{s}", lang), fmt_number(r.value, lang, dec),
+                              fmt_interval(r.low, r.high, lang, dec)])
+        elif s in by_stat.index:
+            stat_rows.append([t(f"stat_{s}", lang), t("ineq_withheld", lang), ""])
+    stable = data_table([t("statistic", lang), t("value", lang), t("interval", lang)], stat_rows,
+                        t("ineq_social", lang), [False, True, True])
+    over = queries.inequality_over_time(measure, site, sex, "rate_ratio")
+    over_fig = statistic_over_time_figure(over, t("stat_rate_ratio", lang), 1.0, lang) \
+        if over.value.notna().any() else empty_figure(t("no_data", lang))
+    over_rows = [[str(int(r.year)), fmt_number(r.value, lang, 2), fmt_interval(r.low, r.high,
+                                                                                 lang, 2)]
+                 for r in over.itertuples()]
+    over_table = table_details(data_table([t("year", lang), t("stat_rate_ratio", lang),
+                                           t("interval", lang)], over_rows,
+                                          t("ineq_over_time_label", lang)), lang)
+    links = download_links("inequalities", {"measure": measure, "site": site, "sex": sex,
+                                            "level": level, "geo": zone, "year_start": ys,
+                                            "year_end": ye}, lang)
+    return fig, summary, stable, qtable, links, over_fig, over_table
+
+
+def _has(zone: str) -> bool:
+    return zone in queries.inequality_zones()
+
+
+def _ratio_sentence(stats: pd.DataFrame, lang: str) -> str | None:
+    return inequality_summary(stats, lang) if not stats.empty else None
+
+
+def funnel_outputs(state: dict[str, str], lang: str,
+                   highlight: str | None = None) -> tuple[Any, ...]:
+    """Funnel figure, dispersion text, table and downloads for the areas of a level."""
+    measure, site, sex, level = (state["mesure"], state["localisation"], state["sexe"],
+                                 state["niveau"])
+    ys, ye = parse_period(state["periode"])
+    df = queries.level_values(measure, site, sex, ys, ye, level)
+    labels = {k: t(k, lang) for k in ("limit_95", "limit_998", "expected", "highlighted")}
+    labels["areas"] = t(f"level_{level}", lang)
+    pub = df.dropna(subset=["sir", "expected"])
+    fig = funnel_figure(df, labels, lang, highlight) if not pub.empty \
+        else empty_figure(t("no_data", lang))
+    iqr = (np.nanpercentile(pub.sir, 75) / np.nanpercentile(pub.sir, 25)
+           if len(pub) >= 4 and np.nanpercentile(pub.sir, 25) > 0 else float("nan"))
+    text = t("dispersion_text", lang, n=len(pub), areas=t(f"areas_{level}", lang),
+             out95=outside(pub, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
+             out998=outside(pub, 0.998), iqr=fmt_number(iqr, lang, 2))
+    rows = [[r["name"], fmt_number(r["expected"], lang, 1), fmt_number(r["sir"], lang, 2),
+             fmt_interval(r["sir_low"], r["sir_high"], lang, 2)]
+            for r in pub.sort_values("sir", ascending=False).to_dict("records")]
+    table = table_details(data_table([t("area", lang), t("expected", lang), "SIR",
+                                      t("interval", lang)], rows,
+                                     t("funnel_graph_label", lang)), lang)
+    links = download_links("indicators", {"measure": measure, "level": level, "sex": sex,
+                                          "site": site, "year_start": ys, "year_end": ye}, lang)
+    return fig, [html.P(text)], table, links
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
-    return [html.H1("inegalites")], "inegalites"
+    state, lang = parsed.state, parsed.lang
+    cat = queries.catalog()
+    fig, summary, stable, qtable, links, over_fig, over_table = social_outputs(state, lang)
+    ffig, ftext, ftable, flinks = funnel_outputs(state, lang)
+    zones = [("FR", t("france", lang))] + [
+        (c, cat.area_name("region", c)) for c in queries.inequality_zones() if c != "FR"]
+    controls = controls_panel([
+        *common_controls(PAGE, cat, state, lang),
+        select(f"{PAGE}-indicateur", t("ctl_indicator", lang),
+               [(i, INDICATORS[i].label(lang, state["mesure"])) for i in INEQ_INDICATORS],
+               state["indicateur"]),
+        select(f"{PAGE}-zone", t("ctl_zone", lang), zones, state["zone"]),
+        select(f"{PAGE}-niveau", t("ctl_level", lang), level_options(lang), state["niveau"]),
+    ], lang)
+    content = [
+        *page_heading(t("title_inequalities", lang), None, parsed),
+        controls,
+        html.H2(t("ineq_social", lang)),
+        html.P(t("ineq_social_lead", lang), className="prose"),
+        html.Div(className="two-cols", children=[
+            figure_block(graph("inegalites-quintiles", fig), t("ineq_graph_label", lang),
+                         summary, qtable, summary_id="inegalites-summary",
+                         table_id="inegalites-qtable"),
+            html.Div([html.Div(stable, id="inegalites-stats", className="table-scroll"),
+                      html.Div(links, id="inegalites-downloads")]),
+        ]),
+        html.H3(t("ineq_over_time", lang)),
+        figure_block(graph("inegalites-over-time", over_fig), t("ineq_over_time_label", lang),
+                     None, over_table, table_id="inegalites-over-table"),
+        html.H2(t("ineq_territorial", lang)),
+        html.P(t("funnel_lead", lang), className="prose"),
+        figure_block(graph("inegalites-funnel", ffig), t("funnel_graph_label", lang),
+                     ftext, ftable, summary_id="inegalites-dispersion",
+                     table_id="inegalites-ftable"),
+        html.Div(flinks, id="inegalites-fdownloads"),
+    ]
+    return content, t("title_inequalities", lang)
 
 
 def register(app: Dash) -> None:
-    """No callbacks yet."""
+    register_sex_options(app, PAGE)
+
+    @app.callback(Output("inegalites-quintiles", "figure"),
+                  Output("inegalites-summary", "children"), Output("inegalites-stats", "children"),
+                  Output("inegalites-qtable", "children"),
+                  Output("inegalites-downloads", "children"),
+                  Output("inegalites-over-time", "figure"),
+                  Output("inegalites-over-table", "children"),
+                  Output("url", "search", allow_duplicate=True),
+                  *control_inputs(PAGE), State("url", "search"), prevent_initial_call=True)
+    def update_social(*args: Any) -> tuple[Any, ...]:
+        *values, search = args
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, list(values), lang).state
+        return (*social_outputs(state, lang), serialise(PAGE, state, lang))
+
+    @app.callback(Output("inegalites-funnel", "figure"),
+                  Output("inegalites-dispersion", "children"),
+                  Output("inegalites-ftable", "children"),
+                  Output("inegalites-fdownloads", "children"),
+                  *control_inputs(PAGE), State("url", "search"), prevent_initial_call=True)
+    def update_funnel(*args: Any) -> tuple[Any, ...]:
+        *values, search = args
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, list(values), lang).state
+        return funnel_outputs(state, lang)

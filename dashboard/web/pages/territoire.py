@@ -1,17 +1,199 @@
-"""Placeholder."""
+"""Territoire: an area's profile against its region and France."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, html
+from dash import Dash, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard.web.state import Parsed
+from dashboard.web import queries
+from dashboard.web.components import (
+    common_controls,
+    controls_panel,
+    data_table,
+    download_links,
+    figure_block,
+    graph,
+    key_figure,
+)
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.i18n import t
+from dashboard.web.indicators import INDICATORS, flag_label
+from dashboard.web.pages import introuvable
+from dashboard.web.pages.inegalites import funnel_outputs
+from dashboard.web.pages.shared import (
+    control_inputs,
+    lang_of,
+    page_heading,
+    register_sex_options,
+    state_from_controls,
+)
+from dashboard.web.state import Parsed, parse_period, serialise
+from dashboard.web.trendview import Area, trend_view
+
+PAGE = "territoire"
+SLUG = {"department": "departement", "region": "region"}
+
+
+def chain(level: str, code: str, lang: str) -> list[Area]:
+    """The area, its region (for a department) and France."""
+    cat = queries.catalog()
+    out = [Area(level, code, cat.area_name(level, code))]
+    parent = cat.area_parent(level, code)
+    if level == "department" and parent:
+        out.append(Area("region", parent, cat.area_name("region", parent)))
+    out.append(Area("country", "FR", t("france", lang)))
+    return out
+
+
+def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
+    """Cases, world-standardised rate and SIR of the area."""
+    ys, ye = parse_period(state["periode"])
+    row = queries.cell(state["mesure"], state["localisation"], state["sexe"], ys, ye,
+                       area.level, area.code) or {}
+    if row.get("status") != "published":
+        return [html.P(t("suppressed", lang).capitalize() + ".")]
+    cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
+    asr = INDICATORS["asr_world"]
+    sir_detail = " ".join(filter(None, [fmt_interval(row.get("sir_low"), row.get("sir_high"),
+                                                     lang, 2),
+                                        flag_label(row.get("sir_flag"), lang)]))
+    return [key_figure(fmt_int(row.get("cases"), lang), cases),
+            key_figure(fmt_number(row.get("asr_world"), lang, 1),
+                       f"{asr.label(lang)} ({asr.unit(lang)})",
+                       fmt_interval(row.get("asr_world_low"), row.get("asr_world_high"), lang)),
+            key_figure(fmt_number(row.get("sir"), lang, 2),
+                       f"{t('ind_sir', lang)} — {t('unit_ratio', lang)}", sir_detail)]
+
+
+def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> html.Table:
+    """Area, region and France side by side."""
+    ys, ye = parse_period(state["periode"])
+    rows = []
+    for a in areas:
+        r = queries.cell(state["mesure"], state["localisation"], state["sexe"], ys, ye,
+                         a.level, a.code) or {}
+        if r.get("status") != "published":
+            rows.append([a.name, t("suppressed", lang), "", "", ""])
+            continue
+        rows.append([a.name, fmt_int(r.get("cases"), lang),
+                     INDICATORS["asr_world"].value_text(r, lang).split(" (")[0],
+                     fmt_interval(r.get("asr_world_low"), r.get("asr_world_high"), lang),
+                     fmt_number(r.get("sir"), lang, 2) if a.level != "country" else "1"])
+    cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
+    return data_table([t("area", lang), cases, t("asr_world_short", lang), t("interval", lang),
+                       "SIR"], rows, t("vs_france", lang))
+
+
+def sites_table(area: Area, state: dict[str, str], lang: str) -> html.Table:
+    """Sites of the area ranked by number of cases."""
+    ys, ye = parse_period(state["periode"])
+    df = queries.sites_of_area(state["mesure"], state["sexe"], ys, ye, area.level, area.code)
+    label = "label_fr" if lang == "fr" else "label_en"
+    rows = []
+    for r in df.to_dict("records"):
+        published = r["status"] == "published"
+        rows.append([r[label], fmt_int(r["cases"], lang) if published else t("suppressed", lang),
+                     fmt_number(r["asr_world"], lang, 1) if published else "",
+                     fmt_number(r["sir"], lang, 2) if published else "",
+                     flag_label(r["sir_flag"], lang) if published else ""])
+    cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
+    return data_table([t("site", lang), cases, t("asr_world_short", lang), "SIR",
+                       t("vs_france", lang)], rows,
+                      t("profile_sites", lang, sex=t(f"sex_{state['sexe']}", lang).lower(),
+                        period=state["periode"].replace("-", "–")))
+
+
+def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
+    """Every data-dependent part of a profile."""
+    areas = chain(level, code, lang)
+    cat = queries.catalog()
+    site = cat.site_label(state["localisation"], lang)
+    sex = t(f"sex_{state['sexe']}", lang).lower()
+    period = state["periode"].replace("-", "–")
+    tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
+                    False, lang, t("profile_trends", lang, site=site, sex=sex))
+    ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, highlight=code)
+    ys, ye = parse_period(state["periode"])
+    links = download_links("indicators", {
+        "measure": state["mesure"], "level": ",".join(dict.fromkeys(a.level for a in areas)),
+        "geo": ",".join(a.code for a in areas), "sex": state["sexe"],
+        "site": state["localisation"], "year_start": ys, "year_end": ye}, lang)
+    return {
+        "key_title": t("profile_key", lang, site=site, sex=sex, period=period),
+        "key": key_figures(areas[0], state, lang),
+        "compare": html.Div(comparison_table(areas, state, lang), className="table-scroll"),
+        "sites": html.Div(sites_table(areas[0], state, lang), className="table-scroll"),
+        "trend_title": t("profile_trends", lang, site=site, sex=sex),
+        "trend_fig": tv.figure, "trend_summary": [html.P(s) for s in tv.summary],
+        "trend_table": [html.Div(tv.trend_table, className="table-scroll"), tv.data_table],
+        "funnel_title": t("profile_funnel", lang, areas=t(f"areas_{level}", lang), site=site,
+                          sex=sex, period=period),
+        "funnel_fig": ffig, "funnel_text": ftext, "funnel_table": ftable,
+        "downloads": links,
+    }
+
+
+ORDER = ["key_title", "key", "compare", "sites", "trend_title", "trend_fig", "trend_summary",
+         "trend_table", "funnel_title", "funnel_fig", "funnel_text", "funnel_table", "downloads"]
+PROPS = {"trend_fig": "figure", "funnel_fig": "figure"}
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
-    return [html.H1("territoire")], "territoire"
+    state, lang = parsed.state, parsed.lang
+    level, code = args["level"], args["code"].upper()
+    cat = queries.catalog()
+    if code not in cat.codes_of(level):
+        return introuvable.content(lang, t("unknown_area", lang)), t("title_not_found", lang)
+    name = cat.area_name(level, code)
+    parent = cat.area_parent(level, code)
+    parent_link: Any = t("france", lang)
+    if level == "department" and parent:
+        parent_link = dcc.Link(cat.area_name("region", parent),
+                               href=f"/territoire/region/{parent}" + serialise(PAGE, state, lang))
+    out = profile_outputs(level, code, state, lang)
+    map_state = {**state, "niveau": level}
+    content = [
+        *page_heading(name, None, parsed),
+        html.P([t(f"level1_{level}", lang), f" {code} — ", parent_link, " · ",
+                dcc.Link(t("profile_map_link", lang),
+                         href="/carte" + serialise("carte", {**map_state,
+                                                             "indicateur": "asr_world"}, lang))],
+               className="lead"),
+        controls_panel(common_controls(PAGE, cat, state, lang), lang),
+        html.H2(out["key_title"], id="territoire-key_title"),
+        html.Div(out["key"], id="territoire-key", className="key-figures"),
+        html.Div(out["compare"], id="territoire-compare"),
+        html.H2(t("profile_sites", lang, sex=t(f"sex_{state['sexe']}", lang).lower(),
+                  period=state["periode"].replace("-", "–"))),
+        html.Div(out["sites"], id="territoire-sites"),
+        html.H2(out["trend_title"], id="territoire-trend_title"),
+        figure_block(graph("territoire-trend_fig", out["trend_fig"]), out["trend_title"],
+                     out["trend_summary"], out["trend_table"],
+                     summary_id="territoire-trend_summary", table_id="territoire-trend_table"),
+        html.H2(out["funnel_title"], id="territoire-funnel_title"),
+        figure_block(graph("territoire-funnel_fig", out["funnel_fig"]),
+                     t("funnel_graph_label", lang), out["funnel_text"], out["funnel_table"],
+                     summary_id="territoire-funnel_text", table_id="territoire-funnel_table"),
+        html.Div(out["downloads"], id="territoire-downloads"),
+        dcc.Store(id="territoire-area", data={"level": level, "code": code}),
+    ]
+    return content, t("title_profile", lang, name=name)
 
 
 def register(app: Dash) -> None:
-    """No callbacks yet."""
+    register_sex_options(app, PAGE)
+
+    @app.callback(*[Output(f"{PAGE}-{k}", PROPS.get(k, "children")) for k in ORDER],
+                  Output("url", "search", allow_duplicate=True),
+                  *control_inputs(PAGE), State("territoire-area", "data"), State("url", "search"),
+                  prevent_initial_call=True)
+    def update(*args: Any) -> tuple[Any, ...]:
+        *values, area, search = args
+        if not area:
+            raise PreventUpdate
+        lang = lang_of(search)
+        state = state_from_controls(PAGE, list(values), lang).state
+        out = profile_outputs(area["level"], area["code"], state, lang)
+        return (*[out[k] for k in ORDER], serialise(PAGE, state, lang))

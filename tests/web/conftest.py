@@ -1,0 +1,24 @@
+"""Fixtures of the dashboard tests: the app on the fixture release."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dash import Dash
+
+from dashboard.web.app import create_app
+
+
+@pytest.fixture(scope="session")
+def dash_app(fixture_release: Path) -> Dash:
+    """The dashboard reading the fixture release."""
+    return create_app(fixture_release)
+
+
+@pytest.fixture
+def ctx(dash_app: Dash) -> Iterator[None]:
+    """A Flask application context (shared cache available)."""
+    with dash_app.server.app_context():
+        yield

@@ -1,0 +1,58 @@
+"""Number formatting in French and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from dashboard.web.formatting import (
+    NNBSP,
+    fmt_date,
+    fmt_int,
+    fmt_interval,
+    fmt_number,
+    fmt_percent,
+    fmt_period,
+    fmt_value_ci,
+)
+
+
+@pytest.mark.parametrize(("value", "lang", "decimals", "expected"), [
+    (1234.5, "fr", 1, f"1{NNBSP}234,5"),
+    (1234.5, "en", 1, "1,234.5"),
+    (1234567, "fr", 0, f"1{NNBSP}234{NNBSP}567"),
+    (0.123, "fr", 2, "0,12"),
+    (-3.25, "fr", 1, "\u22123,2"),
+    (-0.01, "fr", 1, "0,0"),
+    (0, "en", 1, "0.0"),
+])
+def test_fmt_number(value: float, lang: str, decimals: int, expected: str) -> None:
+    assert fmt_number(value, lang, decimals) == expected
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, float("nan"), "abc"])
+def test_missing_values_are_a_dash(missing: object) -> None:
+    assert fmt_number(missing) == "—"
+    assert fmt_int(missing, "en") == "—"
+
+
+def test_percent_and_sign() -> None:
+    assert fmt_percent(2.345, "fr", 1, sign=True) == f"+2,3{NNBSP}%"
+    assert fmt_percent(-1.5, "en", 1) == "\u22121.5%"
+
+
+def test_interval_and_value() -> None:
+    assert fmt_interval(1.2, 3.4, "fr") == f"IC 95{NNBSP}% : 1,2 à 3,4"
+    assert fmt_interval(1.2, 3.4, "en") == "95% CI: 1.2 to 3.4"
+    assert fmt_interval(None, 3.4, "en") == ""
+    assert fmt_value_ci(10, 9, 11, "en", 0) == "10 (95% CI: 9 to 11)"
+    assert fmt_value_ci(None, 9, 11, "en") == "—"
+
+
+def test_dates_and_periods() -> None:
+    assert fmt_date(dt.date(2026, 1, 1), "fr") == "1er janvier 2026"
+    assert fmt_date(dt.date(2026, 11, 29), "en") == "29 November 2026"
+    assert fmt_period(2019, 2023) == "2019–2023"
+    assert fmt_period(2021, 2021) == "2021"
