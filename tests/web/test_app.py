@@ -1,0 +1,122 @@
+"""The Flask/Dash server: pages, 404, geometry, compression, cache headers, callbacks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from dash import Dash
+
+from dashboard.web.devserver import callback_payload, find_dependency
+from dashboard.web.routing import render, resolve
+
+PAGES = ["/", "/carte", "/evolution", "/inegalites", "/methodes",
+         "/territoire/departement/69", "/territoire/region/84", "/territoire/departement/2A"]
+MAP_STATE = ["incidence", "lung", "all", "2019-2023", "asr_world", "department"]
+MAP_SEARCH = ("?mesure=incidence&localisation=all&sexe=all&periode=2019-2023"
+              "&indicateur=asr_world&niveau=department&lang=fr")
+
+
+def _json(component: Any) -> str:
+    return json.dumps(component, default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_page_renders(ctx: None, path: str, lang: str) -> None:
+    page, meta = render(path, f"?lang={lang}")
+    text = _json(page)
+    assert meta["lang"] == lang and meta["title"]
+    assert "contenu" in text  # skip-link target
+    assert ("Données simulées" if lang == "fr" else "Simulated data") in text
+
+
+def test_routes() -> None:
+    assert resolve("/territoire/departement/2A").args == {"level": "department", "code": "2A"}
+    assert resolve("/territoire/commune/75056").page == "introuvable"
+    assert resolve("/carte/").page == "carte"
+
+
+def test_unknown_paths_get_a_french_404(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    assert client.get("/carte").status_code == 200
+    assert client.get("/pas-de-page").status_code == 404
+    assert client.get("/territoire/departement/999").status_code == 404
+    page, meta = render("/pas-de-page", "")
+    assert "Page introuvable" in meta["title"] and "Retour à l’accueil" in _json(page)
+
+
+def test_bad_url_values_give_a_visible_note(ctx: None) -> None:
+    page, meta = render("/carte", "?periode=1990&localisation=nope")
+    text = _json(page)
+    assert "Adresse corrigée" in text and "1990" in text
+    assert "periode=2019-2023" in meta["search"]
+
+
+def test_download_links_carry_the_view_filters(ctx: None) -> None:
+    page, _ = render("/carte", "?localisation=lung&sexe=male&periode=2021&niveau=region")
+    text = _json(page)
+    for fmt in ("csv", "csv-excel", "parquet", "json"):
+        assert (f"/api/v1/indicators?measure=incidence&level=region&sex=male&site=lung"
+                f"&year_start=2021&year_end=2021&format={fmt}") in text
+
+
+def test_geometry_route_is_cached_and_compressed(dash_app: Dash) -> None:
+    from dashboard.web import queries
+
+    client = dash_app.server.test_client()
+    rid = queries.release().release_id
+    r = client.get(f"/geo/{rid}/department.json", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert client.get("/geo/other-release/department.json").status_code == 404
+    assert client.get(f"/geo/{rid}/commune.json").status_code == 404
+
+
+def test_static_files_have_long_cache_and_brotli(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    r = client.get("/assets/style.css", headers={"Accept-Encoding": "br, gzip"})
+    assert r.status_code == 200 and "max-age=31536000" in r.headers["Cache-Control"]
+    assert r.headers.get("Content-Encoding") == "br"
+    assert client.get("/assets/topojson/world_110m.json").status_code == 200
+
+
+def test_index_is_french_and_has_viewport(dash_app: Dash) -> None:
+    html = dash_app.server.test_client().get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in html and 'name="viewport"' in html
+
+
+def test_map_filter_change_is_a_small_patch(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = find_dependency(deps, "carte-map.figure")
+    body = callback_payload(dep, MAP_STATE, [MAP_SEARCH], changed=1)
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200
+    assert len(r.data) <= 10_000
+    out = r.get_json()["response"]
+    assert out["carte-map"]["figure"]["__dash_patch_update"]
+    assert "geojson" not in r.get_data(as_text=True)
+    assert out["url"]["search"].startswith("?mesure=incidence&localisation=lung")
+
+
+def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-map.figure")
+    state = [*MAP_STATE[:5], "region"]
+    r = client.post("/_dash-update-component", json=callback_payload(dep, state, [MAP_SEARCH], 5))
+    ops = r.get_json()["response"]["carte-map"]["figure"]["operations"]
+    assert ops[0]["location"] == ["data"]
+    assert len(ops[0]["params"]["value"][0]["locations"]) == 18
+    assert ops[0]["params"]["value"][0]["geojson"].endswith("/region.json")
+
+
+def test_click_on_map_opens_profile(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "url.pathname")
+    body = callback_payload(dep, [{"points": [{"location": "69"}]}],
+                            ["department", MAP_SEARCH])
+    out = client.post("/_dash-update-component", json=body).get_json()["response"]["url"]
+    assert out["pathname"] == "/territoire/departement/69"
+    assert "lang=fr" in out["search"]

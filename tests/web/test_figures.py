@@ -1,0 +1,139 @@
+"""Figure builders (plain dicts), map classes, summaries and messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import Patch
+
+from dashboard.web import queries
+from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside
+from dashboard.web.figures.map import (
+    DIVERGING,
+    SIR_BREAKS,
+    apply_values,
+    discrete_colorscale,
+    geometry_traces,
+    make_classes,
+    map_figure,
+    map_values,
+)
+from dashboard.web.figures.ranking import ranking_figure
+from dashboard.web.i18n import MESSAGES, count_areas, t
+from dashboard.web.indicators import INDICATORS
+from dashboard.web.summaries import map_summary
+
+TEMPLATES = {"below": "< {high}", "from_to": "{low}–{high}", "above": "≥ {low}", "all": "all"}
+
+
+def test_quantile_classes_cover_values() -> None:
+    values = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.nan])
+    c = make_classes("asr_world", values, 1)
+    assert c.kind == "quantile" and len(c.colours) == len(c.breaks) + 1 == 5
+    z = c.classify(values)
+    assert z[-1] is None and z[0] == 0 and z[-2] == 4
+    assert [int(np.sum(np.array(z[:-1]) == k)) for k in range(5)] == [2, 2, 2, 2, 2]
+    assert c.labels("en", TEMPLATES)[0] == "< 2.8"
+
+
+def test_sir_classes_are_fixed_and_centred_on_one() -> None:
+    c = make_classes("sir_smoothed", np.array([0.5, 1.0, 2.0]), 2)
+    assert c.breaks == SIR_BREAKS and c.colours == DIVERGING and c.kind == "fixed_sir"
+    assert c.classify(np.array([1.0]))[0] == len(DIVERGING) // 2  # 1 is in the middle class
+
+
+def test_constant_values_give_one_class() -> None:
+    c = make_classes("cases", np.array([5.0, 5.0, 5.0]), 0)
+    assert len(c.colours) == len(c.breaks) + 1
+
+
+def test_discrete_colorscale() -> None:
+    scale = discrete_colorscale(["#000000", "#ffffff"])
+    assert scale == [[0.0, "#000000"], [0.5, "#000000"], [0.5, "#ffffff"], [1.0, "#ffffff"]]
+
+
+def _map_fig() -> tuple[dict, object]:
+    codes, names = ["75", "13", "92"], ["Paris", "Bouches-du-Rhône", "Hauts-de-Seine"]
+    urls = {"department": "/geo/x/department.json", "paris_zoom": "/geo/x/paris_zoom.json"}
+    fig = map_figure(geometry_traces(urls, "department", codes, names, "secret"), "fr")
+    values = np.array([10.0, np.nan, 30.0])
+    c = make_classes("asr_world", values, 1)
+    return fig, map_values(codes, values, ["10", "", "30"], c, "department", "unit")
+
+
+def test_map_figure_structure() -> None:
+    fig, mv = _map_fig()
+    assert [tr["type"] for tr in fig["data"]] == ["choropleth"] * 4
+    assert fig["data"][0]["geojson"] == "/geo/x/department.json"  # geometry by URL, once
+    assert fig["data"][2]["locations"] == ["75", "92"]  # Paris zoom inset
+    assert fig["layout"]["geo"]["fitbounds"] == "locations"
+    assert fig["layout"]["geo"]["visible"] is False
+    apply_values(fig, mv)
+    assert fig["data"][1]["z"][1] is None  # suppressed: the grey base shows through
+    assert fig["data"][3]["customdata"] == ["10", "30"]
+
+
+def test_values_patch_is_small_and_has_no_geometry() -> None:
+    _, mv = _map_fig()
+    patch = apply_values(Patch(), mv)
+    ops = patch.to_plotly_json()["operations"]
+    touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
+    assert touched == {("data", "z"), ("data", "customdata"), ("data", "colorscale"),
+                       ("data", "zmax"), ("data", "hovertemplate")}
+
+
+def test_ranking_figure() -> None:
+    df = pd.DataFrame({"name": ["a", "b", "c"], "v": [1.0, 3.0, np.nan], "lo": [0.5, 2, np.nan],
+                       "hi": [1.5, 4, np.nan], "sir_flag": ["lower", "higher", None]})
+    labels = {"higher": "H", "lower": "L", "not_different": "N"}
+    fig = ranking_figure(df, "v", "lo", "hi", 2.0, "x", labels, "fr")
+    assert [tr["name"] for tr in fig["data"]] == ["H", "L"]
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["a", "b"]
+    assert fig["data"][0]["error_x"]["array"] == [1.0]
+    assert fig["layout"]["shapes"][0]["x0"] == 2.0
+
+
+def test_funnel_limits_are_exact_poisson() -> None:
+    lim = funnel_limits(50.0, 100.0)
+    assert np.all(lim["low998"] < lim["low95"]) and np.all(lim["low95"] < 1)
+    assert np.all(lim["high998"] > lim["high95"]) and np.all(lim["high95"] > 1)
+    assert np.all(np.diff(lim["high95"]) < 0)  # the funnel narrows as E grows
+    df = pd.DataFrame({"geo_code": ["a", "b"], "name": ["A", "B"], "expected": [100.0, 100.0],
+                       "sir": [1.0, 2.0], "sir_flag": ["not_different", "higher"]})
+    assert outside(df, 0.95) == 1
+    labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
+    fig = funnel_figure(df, labels, "en", highlight="b")
+    assert fig["data"][-1]["text"] == ["B"]
+    assert fig["layout"]["xaxis"]["type"] == "log"
+
+
+def test_map_summary(ctx: None) -> None:
+    df = queries.level_values("incidence", "lung", "all", 2019, 2023, "department")
+    france = queries.cell("incidence", "lung", "all", 2019, 2023, "country", "FR")
+    text = " ".join(map_summary(df, INDICATORS["asr_world"], "department", "incidence", "fr",
+                                france))
+    top = df.loc[df.asr_world.idxmax(), "name"]
+    assert top in text and "France entière" in text
+    assert "Non diffusés" in text or (df.status == "published").all()
+    en = " ".join(map_summary(df, INDICATORS["sir"], "department", "incidence", "en", france))
+    assert "Highest" in en and "France as a whole" not in en
+
+
+def test_every_message_has_both_languages() -> None:
+    for key, entry in MESSAGES.items():
+        assert set(entry) == {"fr", "en"}, key
+        assert entry["fr"] and entry["en"], key
+
+
+@pytest.mark.parametrize(("n", "lang", "expected"), [
+    (0, "fr", "0 département"), (1, "fr", "1 département"), (2, "fr", "2 départements"),
+    (0, "en", "0 departments"), (1, "en", "1 department"),
+])
+def test_count_areas(n: int, lang: str, expected: str) -> None:
+    assert count_areas(n, "department", lang) == expected
+
+
+def test_t_fills_placeholders_and_typography() -> None:
+    assert t("footer_licence", "en", licence="X") == "Data under X."
+    assert "\u202f:" in t("simulated_banner", "fr")
