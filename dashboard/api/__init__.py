@@ -22,8 +22,9 @@ __all__ = ["download_url", "init_app"]
 DEFAULTS: dict[str, Any] = {
     "API_MAX_ROWS": 200_000,  # JSON and Parquet responses (CSV streams without limit)
     "API_MAX_AGE": 3600,  # Cache-Control max-age, seconds (ETags revalidate after)
-    "API_BATCH_ROWS": 20_000,  # rows per streamed chunk
+    "API_BATCH_ROWS": 10_000,  # rows per streamed chunk
     "API_DOWNLOAD_DIR": None,  # bulk cache; default: downloads/ next to the release file
+    "API_MICROCACHE": True,  # replay small cacheable responses before Flask (see microcache)
 }
 
 
@@ -31,16 +32,17 @@ def init_app(server: Flask, release: Release | None = None) -> None:
     """Register the API on ``server``; ``release`` defaults to ``get_release()`` per request.
 
     Settings (``server.config``, else the environment variable of the same name):
-    ``API_MAX_ROWS``, ``API_MAX_AGE``, ``API_BATCH_ROWS``, ``API_DOWNLOAD_DIR``.
+    ``API_MAX_ROWS``, ``API_MAX_AGE``, ``API_BATCH_ROWS``, ``API_DOWNLOAD_DIR``,
+    ``API_MICROCACHE``. The micro-cache wraps ``server.wsgi_app``.
     """
-    from dashboard.api.routes import EXTENSION_KEY, ApiState, bp, compressor
+    from dashboard.api.microcache import MicroCache
+    from dashboard.api.routes import API_PREFIX, EXTENSION_KEY, ApiState, bp, compressor
 
     def setting(name: str) -> Any:
-        value = server.config.get(name, os.environ.get(name, DEFAULTS[name]))
-        return value
+        return server.config.get(name, os.environ.get(name, DEFAULTS[name]))
 
     download_dir = setting("API_DOWNLOAD_DIR")
-    server.extensions[EXTENSION_KEY] = ApiState(
+    state = server.extensions[EXTENSION_KEY] = ApiState(
         release=release,
         max_rows=int(setting("API_MAX_ROWS")),
         max_age=int(setting("API_MAX_AGE")),
@@ -49,6 +51,9 @@ def init_app(server: Flask, release: Release | None = None) -> None:
         compressor=compressor(),
     )
     server.register_blueprint(bp)
+    if str(setting("API_MICROCACHE")).lower() not in ("0", "false", "no", "off"):
+        server.wsgi_app = MicroCache(server.wsgi_app, state.release_id_or_none,  # type: ignore
+                                     API_PREFIX)
 
 
 def download_url(table: str, fmt: str = "csv", **filters: Any) -> str:

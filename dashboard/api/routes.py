@@ -68,6 +68,13 @@ class ApiState:
     def current_release(self) -> Release:
         return self.release or get_release()
 
+    def release_id_or_none(self) -> str | None:
+        """Release id of the current release, None when it cannot be read."""
+        try:
+            return self.current_release().release_id
+        except (ReleaseNotFound, duckdb.Error):
+            return None
+
     def codebook(self, release: Release) -> dict[str, tuple[Any, ...]]:
         key = (str(release.path), release.release_id)
         if key not in self.books:
