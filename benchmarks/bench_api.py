@@ -132,10 +132,8 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def bench_streaming(port: int, master: int) -> None:
+def bench_streaming(port: int, master: int, label: str) -> None:
     workers = children(master)
-    for _ in range(8):  # warm every worker: DuckDB connection, code book, first query
-        fetch(port, "/api/v1/indicators?geo=FR&site=all&sex=all")
     base = {pid: rss_mb(pid) for pid in workers}
     peak = dict(base)
     done = threading.Event()
@@ -154,10 +152,10 @@ def bench_streaming(port: int, master: int) -> None:
     done.set()
     sampler.join()
     growth = max(peak[pid] - base[pid] for pid in workers)
-    print(f"  full indicator table as CSV: HTTP {status}, {size / 1e6:.1f} MB in {elapsed:.2f} s "
-          f"({size / 1e6 / elapsed:.0f} MB/s)")
-    print(f"  worker RSS before: {', '.join(f'{v:.0f}' for v in base.values())} MB; "
-          f"peak growth {growth:.0f} MB (target ≤ 200 MB: {'OK' if growth <= 200 else 'MISSED'})")
+    print(f"  {label}: HTTP {status}, {size / 1e6:.1f} MB in {elapsed:.2f} s "
+          f"({size / 1e6 / elapsed:.0f} MB/s); worker RSS before "
+          f"{', '.join(f'{v:.0f}' for v in base.values())} MB, peak growth {growth:.0f} MB "
+          f"(target ≤ 200 MB: {'OK' if growth <= 200 else 'MISSED'})")
 
 
 # --- throughput --------------------------------------------------------------------------------
@@ -279,8 +277,8 @@ def enlarge(fixture: Path, target: Path, rows: int) -> Path:
     for table in tables:
         if table == "indicator":
             con.execute(
-                "CREATE TABLE indicator AS SELECT * REPLACE (year_start - 10 * k AS year_start, "
-                "year_end - 10 * k AS year_end) FROM src.indicator, range(?) r(k) "
+                "CREATE TABLE indicator AS SELECT i.* REPLACE (year_start - 10 * k AS "
+                "year_start, year_end - 10 * k AS year_end) FROM src.indicator i, range(?) r(k) "
                 "ORDER BY measure, site_code, sex, level, year_start, year_end, geo_code",
                 [copies])
         else:
@@ -325,8 +323,14 @@ def main() -> None:
         results: dict[str, dict[int, float]] = {}
         with server(gunicorn("dashboard.api.wsgi:create_app()", port), port, "/api/v1/release",
                     env) as proc:
-            print("\n1. Streaming the whole indicator table (CSV)")
-            bench_streaming(port, proc.pid)
+            print("\n1. Streaming the whole indicator table as CSV (one request)")
+            for _ in range(8):  # warm every worker: DuckDB connection, code book, first query
+                fetch(port, "/api/v1/indicators?geo=FR&site=all&sex=all")
+            bench_streaming(port, proc.pid, "first download")
+            bench_streaming(port, proc.pid, "second download")
+            print("  (the first download also fills DuckDB's buffer cache with the table's blocks"
+                  " — bounded by DuckDB's memory_limit — and the Arrow allocator's pools; the "
+                  "second shows the per-download growth)")
             static_dir = work / "static"
             static_dir.mkdir()
             static_paths = write_static(port, paths, static_dir)
@@ -334,6 +338,11 @@ def main() -> None:
             print(f"\n2. Typical filtered CSV requests ({len(paths)} URLs, median "
                   f"{sizes[len(sizes) // 2] / 1e3:.0f} kB, {args.seconds:.0f} s per run)")
             results["our API"] = {c: throughput(port, paths, c, args.seconds) for c in (1, 8)}
+        uncached = {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}
+        with server(gunicorn("dashboard.api.wsgi:create_app()", port), port, "/api/v1/release",
+                    uncached):
+            results["API, no cache"] = {c: throughput(port, paths, c, args.seconds)
+                                        for c in (1, 8)}
         sport = free_port()
         static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
         with server(gunicorn(static_app, sport), sport, static_paths[0]):
@@ -350,15 +359,17 @@ def main() -> None:
                 with server(cmd, dport, dpaths[0]):
                     results["Datasette"] = {c: throughput(dport, dpaths, c, args.seconds)
                                             for c in (1, 8)}
-        print(f"\n  {'':14}{'1 client':>12}{'8 clients':>12}   (requests/s)")
+        print(f"\n  {'':16}{'1 client':>10}{'8 clients':>11}   (requests/s)")
         for name, rates in results.items():
-            print(f"  {name:14}{rates[1]:12.0f}{rates[8]:12.0f}")
-        ours = results["our API"]
-        for name, target in (("Datasette", "≥ 10"), ("static files", "≥ 0.33")):
-            if name in results:
-                ratios = [ours[c] / results[name][c] for c in (1, 8)]
-                print(f"  our API / {name}: {ratios[0]:.2f} (1 client), {ratios[1]:.2f} "
-                      f"(8 clients); target {target}")
+            print(f"  {name:16}{rates[1]:10.0f}{rates[8]:11.0f}")
+        print("  (our API: micro-cache and body cache on, as deployed: repeated view URLs are "
+              "replayed; 'no cache': every request validated and queried in DuckDB)")
+        for mine in ("our API", "API, no cache"):
+            for name, target in (("Datasette", "≥ 10"), ("static files", "≥ 0.33")):
+                if name in results:
+                    ratios = [results[mine][c] / results[name][c] for c in (1, 8)]
+                    print(f"  {mine} / {name}: {ratios[0]:.2f} (1 client), {ratios[1]:.2f} "
+                          f"(8 clients); target {target}")
 
 
 def static_app(directory: str):

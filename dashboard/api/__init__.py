@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "API_BATCH_ROWS": 10_000,  # rows per streamed chunk
     "API_DOWNLOAD_DIR": None,  # bulk cache; default: downloads/ next to the release file
     "API_MICROCACHE": True,  # replay small cacheable responses before Flask (see microcache)
+    "API_BODY_CACHE": 512,  # encoded bodies kept per process (0: off)
 }
 
 
@@ -33,9 +34,10 @@ def init_app(server: Flask, release: Release | None = None) -> None:
 
     Settings (``server.config``, else the environment variable of the same name):
     ``API_MAX_ROWS``, ``API_MAX_AGE``, ``API_BATCH_ROWS``, ``API_DOWNLOAD_DIR``,
-    ``API_MICROCACHE``. The micro-cache wraps ``server.wsgi_app``.
+    ``API_MICROCACHE``, ``API_BODY_CACHE``. The micro-cache wraps ``server.wsgi_app``.
     """
     from dashboard.api.microcache import MicroCache
+    from dashboard.api.responses import BodyCache
     from dashboard.api.routes import API_PREFIX, EXTENSION_KEY, ApiState, bp, compressor
 
     def setting(name: str) -> Any:
@@ -49,6 +51,7 @@ def init_app(server: Flask, release: Release | None = None) -> None:
         batch_rows=int(setting("API_BATCH_ROWS")),
         download_dir=Path(download_dir) if download_dir else None,
         compressor=compressor(),
+        bodies=BodyCache(max_items=int(setting("API_BODY_CACHE"))),
     )
     server.register_blueprint(bp)
     if str(setting("API_MICROCACHE")).lower() not in ("0", "false", "no", "off"):
