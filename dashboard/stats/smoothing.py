@@ -83,12 +83,57 @@ def _moments_start(o: FloatArray, e: FloatArray) -> tuple[float, float]:
     return m * m / s2, m / s2
 
 
+def _newton_max(start: NDArray[np.float64], o: FloatArray, e: FloatArray,
+                max_iter: int = 100) -> NDArray[np.float64] | None:
+    """Maximise the negative binomial likelihood over (log ν, log α) by Newton's method.
+
+    Analytic gradient and Hessian (digamma/trigamma), step halving when a step does not
+    increase the likelihood. Returns None when it does not converge (the caller then uses
+    L-BFGS-B); converged, it reaches the same optimum far faster on small area sets.
+    """
+    p = start.astype(np.float64).copy()
+    ll = negbin_loglik(*np.exp(p), o, e)
+    for _ in range(max_iter):
+        nu, al = np.exp(p)
+        l_nu = np.sum(special.digamma(nu + o) - special.digamma(nu) + np.log(al / (al + e)))
+        l_al = np.sum(nu / al - (nu + o) / (al + e))
+        l_nunu = np.sum(special.polygamma(1, nu + o) - special.polygamma(1, nu))
+        l_alal = np.sum(-nu / al**2 + (nu + o) / (al + e) ** 2)
+        l_nual = np.sum(1.0 / al - 1.0 / (al + e))
+        g = np.array([nu * l_nu, al * l_al])
+        h = np.array([[nu * nu * l_nunu + nu * l_nu, nu * al * l_nual],
+                      [nu * al * l_nual, al * al * l_alal + al * l_al]])
+        if np.max(np.abs(g)) < 1e-9 * max(1.0, abs(ll)):
+            return p
+        try:
+            step = -np.linalg.solve(h, g)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(step)) or step @ g <= 0:
+            step = g / max(1.0, np.max(np.abs(g)))  # not an ascent direction: gradient step
+        for _ in range(50):
+            candidate = np.clip(p + step, -30.0, 30.0)
+            ll_new = negbin_loglik(*np.exp(candidate), o, e)
+            if np.isfinite(ll_new) and ll_new >= ll - 1e-12 * abs(ll):
+                break
+            step = step / 2
+        else:
+            return None
+        if np.max(np.abs(candidate - p)) < 1e-12:
+            return candidate
+        p, ll = candidate, ll_new
+        if p[0] > 25.0:  # 1/ν < 1e-11: the Poisson boundary, handled as degenerate
+            return p
+    return None
+
+
 def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
     """Empirical Bayes (Poisson–gamma) smoothed relative risks, Clayton & Kaldor (1987).
 
     Model: θ_i ~ Gamma(ν, α) (shape ν, rate α, mean ν/α), O_i | θ_i ~ Poisson(θ_i E_i).
     (ν, α) maximise the negative binomial marginal likelihood (:func:`negbin_loglik`),
-    optimised over (log ν, log α) with L-BFGS-B from a method-of-moments start.
+    optimised over (log ν, log α) by Newton's method (L-BFGS-B as a fallback) from a
+    method-of-moments start.
     The posterior is θ_i | O_i ~ Gamma(ν + O_i, α + E_i), hence::
 
         smoothed_i     = (ν + O_i) / (α + E_i)
@@ -142,6 +187,10 @@ def empirical_bayes(observed: ArrayLike, expected: ArrayLike) -> EBResult:
     if not degenerate:
         start = np.log(np.array(_moments_start(o, e)))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            newton = _newton_max(start, o, e)
+        if newton is not None:
+            res = optimize.OptimizeResult(x=newton, fun=-negbin_loglik(*np.exp(newton), o, e))
+        else:
             res = optimize.minimize(
                 negll,
                 start,
