@@ -59,7 +59,10 @@ Fichiers complets : <a href="/telechargements">page des téléchargements</a>.</
 <ul>
 <li>Filtres (filters) nommés comme les colonnes de la release ; plusieurs valeurs : paramètre
 répété (<code>geo=FR&amp;geo=84</code>) ou liste (<code>geo=FR,84</code>). Sans filtre, toute la
-table.</li>
+table. <code>year_start</code> et <code>year_end</code> sont des bornes (périodes commençant au
+plus tôt en <code>year_start</code> et finissant au plus tard en <code>year_end</code>) ; avec
+<code>period_length</code> (<code>1</code> : années, <code>5</code> : périodes de 5 ans), elles
+sélectionnent une série ou une période.</li>
 <li>Formats : <code>format=csv</code> (défaut, RFC 4180, UTF-8, point décimal, CRLF),
 <code>csv-excel</code> (Excel français : <code>;</code>, virgule décimale, BOM UTF-8, CRLF),
 <code>parquet</code> (métadonnées de la release dans le schéma) et <code>json</code> (tableau

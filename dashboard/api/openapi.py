@@ -162,7 +162,8 @@ def spec(book: Mapping[str, Sequence[Any]], info: Mapping[str, Any], prefix: str
             "version": f"1 (release {info.get('release_id', '?')})",
             "description": "Indicateurs publics agrégés et soumis au secret statistique "
                            f"(données {kind}). Filtres nommés comme les colonnes de la release ; "
-                           "valeurs multiples répétées ou séparées par des virgules. Cellules "
+                           "valeurs multiples répétées ou séparées par des virgules ; "
+                           "`year_start`/`year_end` sont des bornes. Cellules "
                            "supprimées : valeurs vides, `status = suppressed`.",
             "license": {"name": "Licence Ouverte / Etalab 2.0", "identifier": "etalab-2.0"},
         },

@@ -1,9 +1,11 @@
 """Query parameters of the data API: one definition feeds validation, SQL and OpenAPI.
 
 Every filter is named after the release column it filters (``geo`` and ``site`` are the short
-names of ``geo_code`` and ``site_code``), accepts one or more values (repeated, or a comma list)
-and is checked against the values present in the release (``Release.codes``). Nothing the user
-sends reaches SQL except as a bound parameter.
+names of ``geo_code`` and ``site_code``) and is checked against the values present in the release
+(``Release.codes``). Code filters accept one or more values (repeated, or a comma list);
+``year_start`` and ``year_end`` are bounds (``year_start >= value``, ``year_end <= value``) that,
+with ``period_length``, select a series of single years or of 5-year periods, or one period.
+Nothing the user sends reaches SQL except as a bound parameter.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Param:
     source: str
     description: str
     multi: bool = True
+    op: str = "IN"  # "IN" (list of values), ">=" or "<=" (a bound; single value)
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,14 @@ SEX = Param("sex", "sex", "string", "sex", "Sexe (sex) : `male`, `female` ou `al
 SITE = Param("site", "site_code", "string", "site_code",
              "Localisation cancéreuse (site_code), par ex. `lung`, `colorectum`, `all`.")
 YEAR_START = Param("year_start", "year_start", "integer", "year_start",
-                   "Première année de la période (year_start).")
+                   "Borne : périodes commençant en ou après cette année (year_start ≥ valeur). "
+                   "Avec `year_end` et `period_length`, sélectionne une série (par ex. années "
+                   "2015 à 2023 : `year_start=2015&year_end=2023&period_length=1`).",
+                   multi=False, op=">=")
 YEAR_END = Param("year_end", "year_end", "integer", "year_end",
-                 "Dernière année de la période (year_end).")
+                 "Borne : périodes finissant en ou avant cette année (year_end ≤ valeur). "
+                 "Une période unique : `year_start=2019&year_end=2023&period_length=5`.",
+                 multi=False, op="<=")
 PERIOD_LENGTH = Param("period_length", "year_end - year_start + 1", "integer", "period_length",
                       "Durée de la période en années (period length) : `1` (année unique) ou "
                       "`5` (période glissante de 5 ans).")

@@ -24,7 +24,11 @@ def where_clause(selection: Selection) -> tuple[str, list[Any]]:
     parts, params = [], []
     for param, values in selection.filters:
         assert param.sql is not None
-        parts.append(f"({param.sql}) IN ({', '.join('?' for _ in values)})")
+        if param.op == "IN":
+            parts.append(f"({param.sql}) IN ({', '.join('?' for _ in values)})")
+        else:
+            assert param.op in (">=", "<=") and len(values) == 1
+            parts.append(f"({param.sql}) {param.op} ?")
         params.extend(values)
     return (" WHERE " + " AND ".join(parts) if parts else ""), params
 

@@ -35,6 +35,10 @@ def test_malformed_values_are_rejected(client, query):
 def test_unknown_and_repeated_parameters(client):
     body = client.get("/api/v1/indicators?geo_code=FR").get_json()
     assert body["parameter"] == "geo_code" and "geo" in body["allowed"]
+    body = client.get("/api/v1/indicators?year_start=2019&year_start=2020").get_json()
+    assert body["parameter"] == "year_start"
+    assert client.get("/api/v1/indicators?year_end=2019,2020").get_json()["parameter"] == (
+        "year_end")
     body = client.get("/api/v1/indicators?format=csv&format=json").get_json()
     assert body["parameter"] == "format" and body["allowed"] == ["csv", "csv-excel", "parquet",
                                                                   "json"]
