@@ -92,7 +92,14 @@ def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: s
 def table_details(table: html.Table, lang: str, open_: bool = False) -> html.Details:
     """A data table folded in a ``<details>`` element."""
     return html.Details(className="table-details", open=open_, children=[
-        html.Summary(t("show_table", lang)), html.Div(table, className="table-scroll")])
+        html.Summary(t("show_table", lang)), scroll_box(table, lang)])
+
+
+def scroll_box(child: Any, lang: str, label: str | None = None,
+               class_name: str = "table-scroll", **kwargs: Any) -> html.Div:
+    """A scrollable region reachable with the keyboard (axe ``scrollable-region-focusable``)."""
+    return html.Div(child, className=class_name, tabIndex="0", role="region",
+                    **{"aria-label": label or t("data_table", lang)}, **kwargs)
 
 
 def download_links(endpoint: str, params: dict[str, Any], lang: str) -> html.Div:
@@ -110,17 +117,17 @@ def download_links(endpoint: str, params: dict[str, Any], lang: str) -> html.Div
 
 
 def graph(id_: str, figure: dict[str, Any], extra_config: dict[str, Any] | None = None,
-          class_name: str = "") -> dcc.Graph:
+          class_name: str = "", style: dict[str, str] | None = None) -> dcc.Graph:
     """A ``dcc.Graph`` with the site's configuration; plotly never leaves the site."""
     config = {**CONFIG, "topojsonURL": TOPOJSON_URL, **(extra_config or {})}
     return dcc.Graph(id=id_, figure=figure, config=config, responsive=True,
-                     style=graph_style(figure), className=f"graph {class_name}".strip())
+                     style=style or graph_style(figure), className=f"graph {class_name}".strip())
 
 
-def graph_style(figure: dict[str, Any]) -> dict[str, str] | None:
+def graph_style(figure: dict[str, Any]) -> dict[str, str]:
     """Container height of a responsive graph (the figure's own height, if it has one)."""
     height = figure.get("layout", {}).get("height")
-    return {"height": f"{height}px"} if height else None
+    return {"height": f"{height}px"} if height else {}
 
 
 def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,

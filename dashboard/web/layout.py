@@ -6,9 +6,10 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard.web import queries
 from dashboard.web.formatting import fmt_date
 from dashboard.web.i18n import t
-from dashboard.web.state import lang_only
+from dashboard.web.state import lang_only, parse, serialise
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
@@ -41,6 +42,11 @@ NAV = [("home", "/"), ("map", "/carte"), ("trends", "/evolution"),
        ("inequalities", "/inegalites"), ("methods", "/methodes")]
 
 
+def default_search(path: str, lang: str) -> str:
+    """The canonical query string of a page's default view (no extra history entry)."""
+    return serialise(path.strip("/"), parse(path.strip("/"), "", queries.catalog()).state, lang)
+
+
 def nav_section(path: str) -> str:
     """Which navigation entry a path belongs to."""
     for key, href in reversed(NAV):
@@ -57,7 +63,7 @@ def header(path: str, lang: str) -> html.Header:
     links = []
     for key, href in NAV:
         cls = "nav-link active" if key == current else "nav-link"  # aria-current set client-side
-        links.append(html.Li(dcc.Link(t(f"nav_{key}", lang), href=href + lang_only(lang),
+        links.append(html.Li(dcc.Link(t(f"nav_{key}", lang), href=href + default_search(href, lang),
                                       className=cls)))
     other = "en" if lang == "fr" else "fr"
     return html.Header(className="site-header", children=[

@@ -102,11 +102,12 @@ def register(app: Dash) -> None:
             if (!meta) { return window.dash_clientside.no_update; }
             document.title = meta.title;
             document.documentElement.lang = meta.lang;
-            if (meta.search !== undefined && window.location.search !== meta.search) {
-                window.history.replaceState(window.history.state, '',
-                    window.location.pathname + meta.search + window.location.hash);
-            }
             setTimeout(function() {
+                // Canonical address (stale parameters replaced): through dcc.Location's own
+                // prop, since a bare history.replaceState is undone by its next render.
+                if (meta.search !== undefined && window.location.search !== meta.search) {
+                    window.dash_clientside.set_props('url', {search: meta.search});
+                }
                 document.querySelectorAll('.site-nav a').forEach(function(a) {
                     if (a.classList.contains('active')) { a.setAttribute('aria-current', 'page'); }
                     else { a.removeAttribute('aria-current'); }

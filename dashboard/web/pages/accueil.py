@@ -7,7 +7,7 @@ from typing import Any
 from dash import Dash, dcc, html
 
 from dashboard.web import queries
-from dashboard.web.components import data_table, download_links, key_figure, section
+from dashboard.web.components import data_table, download_links, key_figure, scroll_box, section
 from dashboard.web.formatting import fmt_date, fmt_int, fmt_number, fmt_percent
 from dashboard.web.i18n import t
 from dashboard.web.indicators import trend_label
@@ -51,7 +51,7 @@ def _top_sites(period: tuple[int, int], lang: str) -> list[Any]:
                         t("ctl_sex", lang)],
                        rows, t("home_top_sites_caption", lang),
                        [False, True, True, True, False])
-    return [html.Div(table, className="table-scroll"),
+    return [scroll_box(table, lang),
             download_links("indicators", {"measure": "incidence", "level": "country",
                                           "geo": "FR", "year_start": period[0],
                                           "year_end": period[1]}, lang)]

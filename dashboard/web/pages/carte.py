@@ -20,6 +20,7 @@ from dashboard.web.components import (
     graph,
     graph_style,
     level_options,
+    scroll_box,
     select,
     table_details,
 )
@@ -183,7 +184,8 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(view.title, id="carte-title", className="view-title", **{"aria-live": "polite"}),
         html.Div(className="map-layout", children=[
             html.Div(className="map-main", children=[
-                figure_block(graph("carte-map", fig, {"scrollZoom": False}, "map-graph"),
+                figure_block(graph("carte-map", fig, {"scrollZoom": False}, "map-graph",
+                                   {"height": "min(600px, max(340px, 85vw))"}),
                              t("map_graph_label", lang, title=view.title),
                              html.P(t("map_click_hint", lang), className="hint"), None),
                 html.Div(legend_block(view, lang), id="carte-legend", className="legend"),
@@ -193,8 +195,8 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                 html.Div([html.P(s) for s in view.summary], id="carte-summary",
                          className="summary", **{"aria-live": "polite"}),
                 html.H2(t("ranking_title", lang)),
-                html.Div(className="ranking-scroll", children=graph(
-                    "carte-ranking", ranking, {"displayModeBar": False})),
+                scroll_box(graph("carte-ranking", ranking, {"displayModeBar": False}), lang,
+                           t("ranking_label", lang), "ranking-scroll"),
             ]),
         ]),
         html.Div(table, id="carte-table"),

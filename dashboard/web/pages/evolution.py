@@ -13,6 +13,7 @@ from dashboard.web.components import (
     download_links,
     figure_block,
     graph,
+    scroll_box,
     select,
 )
 from dashboard.web.i18n import t
@@ -116,7 +117,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                      summary, dtable, summary_id="evolution-summary",
                      table_id="evolution-data"),
         html.H2(t("trend_table_title", lang)),
-        html.Div(html.Div(ttable, className="table-scroll"), id="evolution-trends"),
+        html.Div(scroll_box(ttable, lang), id="evolution-trends"),
         html.Div(links, id="evolution-downloads"),
     ]
     return content, t("title_trends", lang)
@@ -140,5 +141,5 @@ def register(app: Dash) -> None:
         state = state_from_controls(PAGE, [*simple, compared], lang,
                                     [*SIMPLE_KEYS, "comparer"]).state
         fig, summary, ttable, dtable, links, caption = view_outputs(state, lang)
-        return (fig, summary, html.Div(ttable, className="table-scroll"), dtable, links,
+        return (fig, summary, scroll_box(ttable, lang), dtable, links,
                 caption, serialise(PAGE, state, lang))

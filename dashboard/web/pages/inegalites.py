@@ -17,6 +17,7 @@ from dashboard.web.components import (
     figure_block,
     graph,
     level_options,
+    scroll_box,
     select,
     table_details,
 )
@@ -160,7 +161,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
             figure_block(graph("inegalites-quintiles", fig), t("ineq_graph_label", lang),
                          summary, qtable, summary_id="inegalites-summary",
                          table_id="inegalites-qtable"),
-            html.Div([html.Div(stable, id="inegalites-stats", className="table-scroll"),
+            html.Div([scroll_box(stable, lang, id="inegalites-stats"),
                       html.Div(links, id="inegalites-downloads")]),
         ]),
         html.H3(t("ineq_over_time", lang)),

@@ -16,6 +16,7 @@ from dashboard.web.components import (
     figure_block,
     graph,
     key_figure,
+    scroll_box,
 )
 from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
 from dashboard.web.i18n import t
@@ -123,11 +124,11 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     return {
         "key_title": t("profile_key", lang, site=site, sex=sex, period=period),
         "key": key_figures(areas[0], state, lang),
-        "compare": html.Div(comparison_table(areas, state, lang), className="table-scroll"),
-        "sites": html.Div(sites_table(areas[0], state, lang), className="table-scroll"),
+        "compare": scroll_box(comparison_table(areas, state, lang), lang),
+        "sites": scroll_box(sites_table(areas[0], state, lang), lang),
         "trend_title": t("profile_trends", lang, site=site, sex=sex),
         "trend_fig": tv.figure, "trend_summary": [html.P(s) for s in tv.summary],
-        "trend_table": [html.Div(tv.trend_table, className="table-scroll"), tv.data_table],
+        "trend_table": [scroll_box(tv.trend_table, lang), tv.data_table],
         "funnel_title": t("profile_funnel", lang, areas=t(f"areas_{level}", lang), site=site,
                           sex=sex, period=period),
         "funnel_fig": ffig, "funnel_text": ftext, "funnel_table": ftable,

@@ -1,0 +1,257 @@
+"""The dashboard in a real headless Chromium: rendering, map, URL state, language, axe-core.
+
+Needs ``chromium`` and ``chromedriver`` (Debian packages), the ``selenium`` Python package and
+axe-core's ``axe.min.js`` (``$AXE_CORE_JS``, or ``npm install --prefix .cache axe-core``).
+Skipped when any is missing, except with ``CI=true`` where a missing piece fails the run.
+One app server and one browser per session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from dash import Dash
+
+from dashboard.web.devserver import serve
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["/", "/carte", "/evolution?comparer=region-84", "/inegalites",
+         "/territoire/departement/69", "/territoire/region/84", "/methodes"]
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--window-size=1280,1000",
+                "--disable-dev-shm-usage"]
+N_DEPARTMENTS = 101
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run on CI: {reason}")
+    pytest.skip(reason)
+
+
+def _find_binary(*names: str) -> str | None:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _axe_path() -> Path | None:
+    candidates = [os.environ.get("AXE_CORE_JS"),
+                  ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js",
+                  ROOT / "node_modules" / "axe-core" / "axe.min.js"]
+    for c in candidates:
+        if c and Path(c).is_file():
+            return Path(c)
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_url(dash_app: Dash) -> Iterator[str]:
+    with serve(dash_app.server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def driver() -> Iterator[Any]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("selenium is not installed")
+    chromium = _find_binary("chromium", "chromium-browser", "google-chrome")
+    chromedriver = _find_binary("chromedriver")
+    if not chromium or not chromedriver:
+        _unavailable("chromium and chromedriver are not installed "
+                     "(apt-get install chromium chromium-driver)")
+    opts = webdriver.ChromeOptions()
+    for flag in CHROME_FLAGS:
+        opts.add_argument(flag)
+    opts.binary_location = chromium
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # An explicit driver path: Selenium Manager never downloads anything.
+    drv = webdriver.Chrome(service=Service(executable_path=chromedriver), options=opts)
+    drv.set_page_load_timeout(30)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    path = _axe_path()
+    if path is None:
+        _unavailable("axe-core not found: set AXE_CORE_JS or run "
+                     "`npm install --prefix .cache axe-core`")
+    return path.read_text(encoding="utf-8")
+
+
+def wait_for(fn: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll ``fn`` until it returns a truthy value."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = fn()
+        except Exception as exc:  # the DOM changes under us while Dash renders
+            last = exc
+        else:
+            if last:
+                return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def open_page(driver: Any, url: str) -> None:
+    """Load a page and wait until Dash has rendered its main heading."""
+    driver.get(url)
+    wait_for(lambda: driver.execute_script(
+        "return document.querySelector('#contenu h1') !== null"), what=f"page {url}")
+    wait_for(lambda: driver.execute_script(
+        "return !document.querySelector('[data-dash-is-loading=\"true\"]')"), what="callbacks")
+
+
+def severe_logs(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def map_paths(driver: Any) -> int:
+    return driver.execute_script(
+        "return document.querySelectorAll('#carte-map .choroplethlocation').length")
+
+
+def query(driver: Any) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(driver.current_url).query).items()}
+
+
+def choose(driver: Any, select_id: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, select_id)).select_by_value(value)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_console_errors(driver: Any, live_url: str, path: str) -> None:
+    driver.get_log("browser")  # drop earlier messages
+    open_page(driver, live_url + path)
+    if "carte" in path:
+        wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    time.sleep(0.5)
+    assert severe_logs(driver) == []
+    assert driver.title.endswith("Les cancers en France")
+    assert driver.execute_script("return document.documentElement.lang") == "fr"
+    banner = driver.execute_script(
+        "return document.querySelector('.banner-simulated').innerText")
+    assert "Données simulées" in banner
+
+
+def test_not_found_page(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/nulle-part")
+    assert "Page introuvable" in driver.title
+
+
+def test_map_draws_every_area_without_leaving_the_site(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte")
+    wait_for(lambda: map_paths(driver) >= 2 * N_DEPARTMENTS, what="base and value paths")
+    hosts = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+    assert set(hosts) <= {urlparse(live_url).netloc}
+
+
+def test_controls_update_values_and_url(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte")
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    get_values = ("return document.querySelector('#carte-map .js-plotly-plot')"
+                  ".data[1].customdata.join('|')")
+    before = driver.execute_script(get_values)
+    choose(driver, "carte-localisation", "lung")
+    wait_for(lambda: query(driver).get("localisation") == "lung", what="URL update")
+    wait_for(lambda: driver.execute_script(get_values) != before, what="new map values")
+    assert "Poumon" in driver.find_element("id", "carte-title").text
+    choose(driver, "carte-localisation", "prostate")
+    wait_for(lambda: query(driver).get("sexe") == "male", what="sex follows the site")
+    choose(driver, "carte-niveau", "region")
+    wait_for(lambda: query(driver).get("niveau") == "region", what="level in URL")
+    wait_for(lambda: driver.execute_script(
+        "return document.querySelector('#carte-map .js-plotly-plot').data[1].locations.length")
+        == 18, what="region traces")
+
+
+def test_copied_url_restores_the_view(driver: Any, live_url: str) -> None:
+    url = (live_url + "/carte?mesure=mortality&localisation=breast&sexe=female&periode=2021"
+           "&indicateur=sir&niveau=region&lang=fr")
+    open_page(driver, url)
+    values = driver.execute_script(
+        "return ['carte-mesure','carte-localisation','carte-sexe','carte-periode',"
+        "'carte-indicateur','carte-niveau'].map(id => document.getElementById(id).value)")
+    assert values == ["mortality", "breast", "female", "2021", "sir", "region"]
+    assert "2021" in driver.find_element("id", "carte-title").text
+
+
+def test_stale_url_falls_back_with_a_note(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte?periode=1850&indicateur=bogus")
+    note = driver.find_element("css selector", ".notice").text
+    assert "1850" in note and "bogus" in note
+    wait_for(lambda: "periode=2019-2023" in driver.current_url, what="canonical URL")
+    assert "indicateur=asr_world" in driver.current_url
+
+
+def test_language_switch(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte?localisation=lung")
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en",
+             what="English page")
+    assert query(driver).get("lang") == "en" and query(driver).get("localisation") == "lung"
+    assert driver.title.endswith("Cancer in France")
+    assert "Simulated data" in driver.find_element("css selector", ".banner-simulated").text
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "fr",
+             what="back to French")
+
+
+def test_skip_link_and_keyboard(driver: Any, live_url: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, live_url + "/")
+    body = driver.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)
+    active = driver.switch_to.active_element
+    assert active.text == "Aller au contenu"
+    active.send_keys(Keys.ENTER)
+    wait_for(lambda: driver.current_url.endswith("#contenu"), what="jump to content")
+
+
+def test_click_on_area_opens_its_profile(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte")
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    # A click event on the plot, as plotly would emit it, through Dash's clickData prop.
+    driver.execute_script(
+        "window.dash_clientside.set_props('carte-map', {clickData: {points: [{location: '69'}]}})")
+    wait_for(lambda: "/territoire/departement/69" in driver.current_url, what="profile URL")
+    wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
+             what="profile page")
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/carte?lang=en&niveau=region&indicateur=sir"])
+def test_axe_finds_no_serious_violation(driver: Any, live_url: str, axe_source: str,
+                                        path: str) -> None:
+    open_page(driver, live_url + path)
+    if "carte" in path:
+        wait_for(lambda: map_paths(driver) > 0, what="map")
+    driver.execute_script(axe_source)
+    violations = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations));")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
