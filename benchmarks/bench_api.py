@@ -105,9 +105,10 @@ def server(cmd: Sequence[str], port: int, ready_path: str, env: dict[str, str] |
             proc.wait()
 
 
-def gunicorn(app: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread",
-            "--threads", "4", "--bind", f"{HOST}:{port}", "--log-level", "warning", app]
+def gunicorn(app: str, port: int, workers: int = 2) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", "4", "--bind", f"{HOST}:{port}",
+            "--log-level", "warning", app]
 
 
 # --- memory ------------------------------------------------------------------------------------
@@ -211,11 +212,14 @@ def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
 
 
 def api_path(filters: dict[str, str]) -> str:
+    """Our URL of a map view: one 5-year period (``period_length=5``)."""
     names = {"site_code": "site"}
-    return "/api/v1/indicators?" + urlencode({names.get(k, k): v for k, v in filters.items()})
+    query = {names.get(k, k): v for k, v in filters.items()}
+    return "/api/v1/indicators?" + urlencode({**query, "period_length": "5"})
 
 
 def datasette_path(filters: dict[str, str]) -> str:
+    """Datasette's URL of the same rows (exact ``year_start`` and ``year_end``)."""
     return "/indicators/indicator.csv?" + urlencode({**filters, "_size": "max"})
 
 
@@ -315,22 +319,23 @@ def main() -> None:
         n_rows = con.execute("SELECT count(*) FROM indicator").fetchall()[0][0]
         filters = typical_filters(con)
         con.close()
-        print(f"release: {release.name}, {n_rows:,} indicator rows; {os.cpu_count()} CPUs; "
-              "servers: gunicorn 2 workers × 4 threads (gthread) on 127.0.0.1")
+        print(f"release: {release.name}, {n_rows:,} indicator rows; {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f} (other load skews the figures); servers: "
+              "gunicorn 2 workers × 4 threads (gthread) on 127.0.0.1")
         env = {"RELEASE_PATH": str(release), "API_DOWNLOAD_DIR": str(work / "downloads")}
         port = free_port()
         paths = [api_path(f) for f in filters]
         results: dict[str, dict[int, float]] = {}
-        with server(gunicorn("dashboard.api.wsgi:create_app()", port), port, "/api/v1/release",
-                    env) as proc:
-            print("\n1. Streaming the whole indicator table as CSV (one request)")
-            for _ in range(8):  # warm every worker: DuckDB connection, code book, first query
-                fetch(port, "/api/v1/indicators?geo=FR&site=all&sex=all")
+        app = "dashboard.api.wsgi:create_app()"
+        with server(gunicorn(app, port, workers=1), port, "/api/v1/release", env) as proc:
+            print("\n1. Streaming the whole indicator table as CSV (gunicorn, 1 worker)")
+            fetch(port, "/api/v1/indicators?geo=FR&site=all&sex=all")  # warm: connection, codes
             bench_streaming(port, proc.pid, "first download")
             bench_streaming(port, proc.pid, "second download")
             print("  (the first download also fills DuckDB's buffer cache with the table's blocks"
                   " — bounded by DuckDB's memory_limit — and the Arrow allocator's pools; the "
-                  "second shows the per-download growth)")
+                  "second download on the same worker shows the per-download growth)")
+        with server(gunicorn(app, port), port, "/api/v1/release", env):
             static_dir = work / "static"
             static_dir.mkdir()
             static_paths = write_static(port, paths, static_dir)
@@ -339,8 +344,7 @@ def main() -> None:
                   f"{sizes[len(sizes) // 2] / 1e3:.0f} kB, {args.seconds:.0f} s per run)")
             results["our API"] = {c: throughput(port, paths, c, args.seconds) for c in (1, 8)}
         uncached = {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}
-        with server(gunicorn("dashboard.api.wsgi:create_app()", port), port, "/api/v1/release",
-                    uncached):
+        with server(gunicorn(app, port), port, "/api/v1/release", uncached):
             results["API, no cache"] = {c: throughput(port, paths, c, args.seconds)
                                         for c in (1, 8)}
         sport = free_port()
@@ -359,7 +363,8 @@ def main() -> None:
                 with server(cmd, dport, dpaths[0]):
                     results["Datasette"] = {c: throughput(dport, dpaths, c, args.seconds)
                                             for c in (1, 8)}
-        print(f"\n  {'':16}{'1 client':>10}{'8 clients':>11}   (requests/s)")
+        print(f"\n  {'':16}{'1 client':>10}{'8 clients':>11}   (requests/s; load average now "
+              f"{os.getloadavg()[0]:.1f})")
         for name, rates in results.items():
             print(f"  {name:16}{rates[1]:10.0f}{rates[8]:11.0f}")
         print("  (our API: micro-cache and body cache on, as deployed: repeated view URLs are "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,15 @@ def data_view(name: str) -> Response:
         st.bodies.put(etag, body, FORMATS[fmt].media_type)
         return _data_response(body, fmt, disposition, etag, headers)
     chunks = encode(fmt, schema, itertools.chain(head, batches), meta)
-    return _data_response(chunks, fmt, disposition, etag, headers)
+    return _data_response(_closing(chunks, batches), fmt, disposition, etag, headers)
+
+
+def _closing(chunks: Iterator[bytes], source: Generator[Any, None, None]) -> Iterator[bytes]:
+    """Yield ``chunks``; close the query's batch stream (its cursor) however the body ends."""
+    try:
+        yield from chunks
+    finally:
+        source.close()
 
 
 _NAMES = ", ".join(f'"{name}"' for name in ENDPOINTS)
