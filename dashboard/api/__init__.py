@@ -64,8 +64,8 @@ def download_url(table: str, fmt: str = "csv", **filters: Any) -> str:
 
     ``table`` is a table (``indicator``) or endpoint name (``indicators``); filters use the
     API parameter names (``geo``, ``site``) or the release column names (``geo_code``,
-    ``site_code``); a list gives several values; ``None`` is skipped. Raises ``ValueError`` for
-    an unknown table, format or filter.
+    ``site_code``); a list gives several values (``year_start`` and ``year_end`` are single
+    bounds); ``None`` is skipped. Raises ``ValueError`` for an unknown table, format or filter.
     """
     from dashboard.api.params import ENDPOINTS, FORMAT_NAMES, TABLE_ENDPOINTS
     from dashboard.api.routes import API_PREFIX
@@ -88,6 +88,8 @@ def download_url(table: str, fmt: str = "csv", **filters: Any) -> str:
         values = value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
         if value is None or not values:
             continue
+        if not param.multi and len(values) > 1:
+            raise ValueError(f"{param.name} takes a single value")
         pairs.append((param.name, ",".join(str(v) for v in values)))
     pairs.append(("format", fmt))
     root = request.script_root if has_request_context() else ""

@@ -144,10 +144,8 @@ def spec(book: Mapping[str, Sequence[Any]], info: Mapping[str, Any], prefix: str
                  "schema": {"type": "string", "enum": list(file_names())}}],
         errors=(400, 404, 503))
     schemas: dict[str, Any] = {e.table: row_schema(e.table) for e in ENDPOINTS.values()}
-    release_schema = row_schema("release")
-    release_schema["properties"]["links"] = {"type": "object"}
-    release_schema["properties"]["created_at"] = {"type": "string"}
-    schemas["release"] = release_schema
+    schemas["release"] = row_schema("release")
+    schemas["release"]["properties"]["links"] = {"type": "object"}
     schemas["Error"] = {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "string"}, "parameter": {"type": "string"},

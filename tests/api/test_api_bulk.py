@@ -129,3 +129,16 @@ def test_parse_schema_doc_expands_shared_rows():
     cols, tables = parse_schema_doc(doc)
     assert cols == {"a": {"x": "Ex.", "y": "Shared.", "z": "Shared."}, "b": {"x": "Ex."}}
     assert tables["a"] == "First"
+
+
+def test_export_bulk_script(fixture_release, tmp_path, monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr("sys.argv", ["export_bulk.py", str(fixture_release), "--dir",
+                                     str(tmp_path)])
+    script = Path(__file__).resolve().parents[2] / "scripts" / "export_bulk.py"
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "datapackage.json" in out and "indicator.parquet" in out
+    release_id = Release(fixture_release).release_id
+    assert (tmp_path / release_id / "datapackage.json").exists()

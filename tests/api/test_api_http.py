@@ -150,7 +150,9 @@ def test_download_url():
     assert download_url("indicator", "csv-excel", site_code="lung", geo_code=["FR", "84"],
                         sex=None) == "/api/v1/indicators?geo=FR,84&site=lung&format=csv-excel"
     assert download_url("trend_fitted", "json") == "/api/v1/trend-fitted?format=json"
-    for bad in ({"table": "nope"}, {"fmt": "xlsx"}, {"quintile": 1}):
+    assert download_url("indicators", "csv", year_start=2015, year_end=2023, period_length=1) == (
+        "/api/v1/indicators?year_start=2015&year_end=2023&period_length=1&format=csv")
+    for bad in ({"table": "nope"}, {"fmt": "xlsx"}, {"quintile": 1}, {"year_start": [1, 2]}):
         kwargs = {"table": "indicators", "fmt": "csv", **bad}
         with pytest.raises(ValueError):
             download_url(**kwargs)
