@@ -1,0 +1,241 @@
+"""The release build: sources -> validated rows -> aggregates -> protected indicators -> file.
+
+Layers stay separate: ``ingest`` (sources), ``aggregate`` and ``cells`` (what is counted and
+published), ``dashboard.disclosure`` (suppression and its audit), ``indicators``,
+``inequalities`` and ``trends`` (statistics of the published cells), ``write_release``.
+Reports that hold real values (rejections, disclosure audit) go to ``reports_dir`` on the
+secure side, never into the release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from dashboard import __version__
+from dashboard.disclosure import audit, protect
+from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline.aggregate import MEASURES, aggregate
+from dashboard.pipeline.indicators import indicator_table
+from dashboard.pipeline.inequalities import quintile_table, summary_table
+from dashboard.pipeline.ingest import (
+    format_rejections,
+    ingest,
+    rejection_report,
+    write_rejection_report,
+)
+from dashboard.pipeline.trends import trend_tables
+from dashboard.pipeline.write_release import write_release
+from dashboard.reference_data import dep_region, geo_table, sites
+from dashboard.release_schema import SCHEMA_VERSION
+from dashboard.sources.errors import SourceError
+
+DEFAULT_YEARS = range(2010, 2024)
+GEOMETRY_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+GEOMETRY_FILES = {"department": "departements.geojson", "region": "regions.geojson",
+                  "paris_zoom": "departements_paris_zoom.geojson"}
+SUPPRESSION_RULE = (
+    "Counts from 1 to {t1} are never published, nor any value computed from them (primary "
+    "suppression). Further cells are hidden (complementary suppression) so that no hidden count "
+    "can be recovered or narrowed to an interval narrower than {t} by combining published "
+    "figures (areas, sexes, years, periods, deprivation quintiles); an independent "
+    "linear-programming audit checks every hidden count. Zero is published."
+)
+STANDARDS_TEXT = ("world: Segi 1960 as modified by Doll, Payne & Waterhouse 1966 (taux "
+                  "standardisé monde); europe: European Standard Population 2013 (Eurostat)")
+INTERVALS_TEXT = ("95% intervals: exact Poisson (Garwood 1936) for crude rates and SIR; gamma "
+                  "method of Tiwari, Clegg & Zou 2006 for standardised rates; empirical Bayes "
+                  "(Clayton & Kaldor 1987) for smoothed SIR; joinpoint (Kim et al. 2000) with "
+                  "AAPC of Clegg et al. 2009 for trends")
+
+
+class BuildError(SourceError):
+    """The build cannot produce a safe release (e.g. the disclosure audit failed)."""
+
+
+@dataclass
+class BuildOptions:
+    """What to build and how."""
+
+    sources: Path
+    out: Path
+    years: range = DEFAULT_YEARS
+    threshold: int = 11
+    max_rejected_share: float = 0.02
+    data_kind: str | None = None  # read from sources/SOURCE.json when None
+    reports_dir: Path | None = None
+    progress: bool = True
+
+
+@dataclass
+class BuildReport:
+    """Figures of one build."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    cells: dict[str, int] = field(default_factory=dict)
+
+
+def source_metadata(sources: Path) -> dict:
+    """``SOURCE.json`` beside the sources: data kind and provenance (demo writes it)."""
+    path = sources / "SOURCE.json"
+    if not path.exists():
+        return {"data_kind": "observed", "description": "registry extract"}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"SOURCE.json: not valid JSON ({exc.msg})") from None
+
+
+def _geometry() -> pd.DataFrame:
+    rows = []
+    for level, name in GEOMETRY_FILES.items():
+        path = GEOMETRY_DIR / name
+        if not path.exists():
+            raise SourceError(f"geometry file missing: data/geo/{name}")
+        rows.append((level, path.read_text(encoding="utf-8")))
+    return pd.DataFrame(rows, columns=["level", "geojson"])
+
+
+def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
+    frame = table.keys.copy()
+    frame["table"] = name
+    if "quintile" not in frame:
+        frame["quintile"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    else:
+        frame["quintile"] = frame["quintile"].astype("Int64")
+    frame["cases"] = table.cases
+    return frame
+
+
+def release_id(tables: dict[str, pd.DataFrame], created: datetime) -> str:
+    """Date and a short hash of the published indicator values."""
+    digest = hashlib.sha256()
+    for name in ("indicator", "inequality", "trend"):
+        digest.update(pd.util.hash_pandas_object(tables[name], index=False).to_numpy().tobytes())
+    return f"{created:%Y%m%d}-{digest.hexdigest()[:8]}"
+
+
+def build_release(opts: BuildOptions) -> BuildReport:
+    """Run the whole build; raise ``SourceError`` (one clear line) on bad input."""
+    report = BuildReport()
+    meta = source_metadata(opts.sources)
+    data_kind = opts.data_kind or meta.get("data_kind", "observed")
+    reports_dir = opts.reports_dir or opts.sources / "reports"
+    steps = tqdm(total=7, desc="build", unit="step", disable=not opts.progress)
+
+    def step(name: str, start: float) -> None:
+        report.seconds[name] = time.perf_counter() - start
+        steps.set_postfix_str(name)
+        steps.update()
+
+    t = time.perf_counter()
+    sources = ingest(opts.sources, opts.years, opts.max_rejected_share)
+    rejections = rejection_report(sources.validated())
+    write_rejection_report(rejections, reports_dir / "rejections.json")
+    if opts.progress:
+        tqdm.write(format_rejections(rejections))
+    for v in sources.validated():
+        report.rows[f"{v.source}_read"] = v.read
+        report.rows[f"{v.source}_rejected"] = v.n_rejected
+    step("ingest", t)
+
+    t = time.perf_counter()
+    agg = aggregate(sources)
+    del sources
+    step("aggregate", t)
+
+    t = time.perf_counter()
+    tables = {m: (cell_defs.indicator_cells(agg, m), cell_defs.inequality_cells(agg, m))
+              for m in MEASURES}
+    cells = pd.concat([_cells_frame(tab, name) for ind, ineq in tables.values()
+                       for tab, name in ((ind, "indicator"), (ineq, "inequality"))],
+                      ignore_index=True)
+    base = pd.concat([cell_defs.disclosure_base(agg, m) for m in MEASURES], ignore_index=True)
+    step("cells", t)
+
+    t = time.perf_counter()
+    protected = protect(base, cells, dep_region(), opts.threshold)
+    step("suppression", t)
+    t = time.perf_counter()
+    result = audit(base, protected, dep_region(), opts.threshold)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / "disclosure-audit.md").write_text(result.to_markdown(), encoding="utf-8")
+    if not result.passed:
+        raise BuildError(f"disclosure audit failed: {len(result.failures)} under-protected "
+                         f"cell(s); see {reports_dir / 'disclosure-audit.md'}")
+    step("audit", t)
+
+    t = time.perf_counter()
+    published = protected["status"].eq("published").to_numpy()
+    out: dict[str, list[pd.DataFrame]] = {"indicator": [], "inequality": [],
+                                          "inequality_summary": []}
+    offset = 0
+    for ind, ineq in tables.values():
+        for tab, name in ((ind, "indicator"), (ineq, "inequality")):
+            mask = published[offset:offset + len(tab.keys)]
+            offset += len(tab.keys)
+            if name == "indicator":
+                out["indicator"].append(indicator_table(tab, mask))
+            else:
+                q = quintile_table(tab, mask)
+                out["inequality"].append(q)
+                out["inequality_summary"].append(summary_table(tab, q))
+    final = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    final.update(trend_tables(final["indicator"]))
+    step("statistics", t)
+
+    t = time.perf_counter()
+    created = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    rid = release_id(final, created)
+    final["release"] = pd.DataFrame([{
+        "release_id": rid, "created_at": created, "data_kind": data_kind,
+        "first_year": opts.years.start, "last_year": opts.years.stop - 1,
+        "suppression_threshold": opts.threshold,
+        "suppression_rule": SUPPRESSION_RULE.format(t1=opts.threshold - 1, t=opts.threshold),
+        "cells_published": int(published.sum()), "cells_suppressed": int((~published).sum()),
+        "audit_passed": bool(result.passed), "standards": STANDARDS_TEXT,
+        "interval_methods": INTERVALS_TEXT,
+        "sources": meta.get("description", "registry extract"),
+        "citation": (f"Registre national des cancers. Indicateurs d'incidence et de mortalité "
+                     f"par cancer, {opts.years.start}-{opts.years.stop - 1}, version {rid}"
+                     + (" (données simulées)." if data_kind == "simulated" else ".")),
+        "licence": "Licence Ouverte / Etalab 2.0",
+        "schema_version": SCHEMA_VERSION, "software_version": __version__,
+    }])
+    final["geo"] = geo_table()
+    final["site"] = sites()
+    final["geometry"] = _geometry()
+    write_release(opts.out, final)
+    step("write", t)
+    steps.close()
+    report.cells = {"published": int(published.sum()), "suppressed": int((~published).sum()),
+                    "primary": result.n_primary, "complementary": result.n_complementary}
+    report.rows["indicator"] = len(final["indicator"])
+    return report
+
+
+def as_years(first: int, last: int) -> range:
+    """Validated range of years of coverage."""
+    if last < first:
+        raise SourceError(f"last year {last} is before first year {first}")
+    return range(first, last + 1)
+
+
+def summary_line(report: BuildReport) -> str:
+    """One line of figures for the console."""
+    seconds = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+    c = report.cells
+    return (f"{report.rows.get('indicator', 0):,} indicator rows; cells published "
+            f"{c.get('published', 0):,}, suppressed {c.get('suppressed', 0):,} (primary "
+            f"{c.get('primary', 0):,}, complementary {c.get('complementary', 0):,}); {seconds}")
+
+
+__all__ = ["BuildError", "BuildOptions", "as_years", "build_release", "summary_line"]

@@ -1,0 +1,64 @@
+"""Deprivation-quintile tables: standardised rates per quintile and inequality summaries.
+
+Summaries compare quintile 5 (most deprived) with quintile 1 (rate ratio and difference of
+world-standardised rates) and use all five quintiles (SII, RII). A summary is withheld when
+any quintile of its series is suppressed or has a zero rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.pipeline.cells import KEYS, CellTable
+from dashboard.pipeline.indicators import standardised, withhold
+from dashboard.stats import inequality
+from dashboard.stats.standard_populations import weights
+
+SII_SIMULATIONS = 2000
+SII_SEED = 20240101
+STATISTICS = ("rate_ratio", "rate_difference", "sii", "rii")
+
+
+def quintile_table(cells: CellTable, published: np.ndarray) -> pd.DataFrame:
+    """The ``inequality`` release table."""
+    frame = cells.keys[[*KEYS, "quintile"]].copy()
+    frame["cases"] = cells.cases
+    frame["population"] = cells.population.sum(axis=1)
+    for name, values in standardised(cells.counts, cells.population).items():
+        frame[name] = values
+    frame["status"] = np.where(published, "published", "suppressed")
+    return withhold(frame, published, keep=[*KEYS, "quintile", "population", "status"])
+
+
+def summary_table(cells: CellTable, table: pd.DataFrame) -> pd.DataFrame:
+    """The ``inequality_summary`` table: one row per series and statistic."""
+    ordered = table.sort_values([*KEYS, "quintile"], kind="stable")
+    idx = ordered.index.to_numpy().reshape(-1, 5)  # five quintiles per series, in order
+
+    def grid(col: str) -> np.ndarray:
+        return pd.to_numeric(table[col], errors="coerce").to_numpy(float)[idx]
+
+    rate, low, high, pop = grid("asr_world"), grid("asr_world_low"), grid("asr_world_high"), \
+        grid("population")
+    ok = ((table["status"].to_numpy() == "published")[idx].all(axis=1)
+          & np.isfinite(rate).all(axis=1) & (rate > 0).all(axis=1) & (low > 0).all(axis=1))
+    var = np.full(rate.shape, np.nan)
+    var[ok] = inequality.dsr_variance(cells.counts[idx[ok]], cells.population[idx[ok]],
+                                      weights("world"))
+    stats = {
+        "rate_ratio": inequality.rate_ratio(rate[:, 4], var[:, 4], rate[:, 0], var[:, 0]),
+        "rate_difference": inequality.rate_difference(
+            rate[:, 4], np.nan_to_num(var[:, 4]), rate[:, 0], np.nan_to_num(var[:, 0])),
+    }
+    sii = inequality.sii_rii_many(np.where(ok[:, None], rate, np.nan), low, high, pop,
+                                  n_sim=SII_SIMULATIONS, seed=SII_SEED)
+    stats["sii"] = (sii["sii"], sii["sii_low"], sii["sii_high"])
+    stats["rii"] = (sii["rii"], sii["rii_low"], sii["rii_high"])
+    keys = table.loc[idx[:, 0], KEYS].reset_index(drop=True)
+    parts = []
+    for name in STATISTICS:
+        value, lo, hi = (np.where(ok, np.asarray(v, dtype=float), np.nan) for v in stats[name])
+        parts.append(keys.assign(statistic=name, value=value, low=lo, high=hi,
+                                 status=np.where(ok, "published", "suppressed")))
+    return pd.concat(parts, ignore_index=True)
