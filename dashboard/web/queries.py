@@ -80,6 +80,27 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def local_cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn(*args)`` per release id in this process only (values that don't pickle well:
+    Dash components, patches). Callers must not mutate the returned value."""
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> T:
+        key = ("local:" + fn.__module__ + fn.__name__, release().release_id, CODE_VERSION, *args)
+        with _local_lock:
+            if key in _local:
+                _local.move_to_end(key)
+                return _local[key]
+        value = fn(*args)
+        with _local_lock:
+            _local[key] = value
+            while len(_local) > _LOCAL_MAX:
+                _local.popitem(last=False)
+        return value
+
+    return wrapper
+
+
 def check(column: str, value: Any) -> Any:
     """Raise ``ValueError`` unless ``value`` is an allowed value of ``column`` in the release."""
     if value not in release().codes[column]:

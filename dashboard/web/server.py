@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, abort, request
 from flask_compress import Compress
 
 from dashboard.web import queries
+from dashboard.web.precompress import accepts_br, init_precompression
 
 LONG_CACHE = "public, max-age=31536000, immutable"
+DAY_CACHE = "public, max-age=86400"
+PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "application/javascript",
                       "text/javascript", "application/json", "application/geo+json",
@@ -21,12 +25,24 @@ def geometry_url(level: str) -> str:
     return f"/geo/{queries.release().release_id}/{level}.json"
 
 
+def static_cache_control(path: str, args: Mapping[str, str]) -> str:
+    """Versioned URLs (fingerprint or ``?v=``/``?m=``) are immutable; others keep a day."""
+    if "v" in args or "m" in args:
+        return LONG_CACHE
+    if path.startswith("/_dash-component-suites/"):
+        _, has_fingerprint = check_fingerprint(path)
+        if has_fingerprint:
+            return LONG_CACHE
+    return DAY_CACHE
+
+
 def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
     """Compression, cache headers, geometry route and a 404 status for unknown pages."""
     server.config.update(COMPRESS_MIMETYPES=COMPRESS_MIMETYPES, COMPRESS_LEVEL=6,
                          COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500,
                          COMPRESS_ALGORITHM=["br", "gzip"])
     Compress(server)
+    pre = init_precompression(server, warm=(PLOTLY_JS,))
 
     @server.route("/geo/<release_id>/<level>.json")
     def geometry(release_id: str, level: str) -> Response:
@@ -36,7 +52,14 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
             body = queries.geometry(level)
         except (ValueError, LookupError):
             abort(404)
-        resp = Response(body, mimetype="application/json")
+        data = body.encode("utf-8")
+        packed = pre.get(data) if pre is not None else None
+        if packed is not None and accepts_br():
+            resp = Response(packed, mimetype="application/json")
+            resp.headers["Content-Encoding"] = "br"
+        else:
+            resp = Response(data, mimetype="application/json")
+        resp.headers["Vary"] = "Accept-Encoding"
         resp.headers["Cache-Control"] = LONG_CACHE
         return resp
 
@@ -44,7 +67,7 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
     def headers(resp: Response) -> Response:
         path = request.path
         if path.startswith(STATIC_PREFIXES) and resp.status_code == 200:
-            resp.headers["Cache-Control"] = LONG_CACHE
+            resp.headers["Cache-Control"] = static_cache_control(path, request.args)
         elif (resp.mimetype == "text/html" and request.method == "GET"
               and resp.status_code == 200 and not is_page(path)):
             resp.status_code = 404  # the Dash page still renders the friendly « introuvable »

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from dash import Dash
+from plotly.io.json import to_json_plotly
 
 from dashboard.web.devserver import callback_payload, find_dependency
 from dashboard.web.routing import render, resolve
@@ -19,7 +20,7 @@ MAP_SEARCH = ("?mesure=incidence&localisation=all&sexe=all&periode=2019-2023"
 
 
 def _json(component: Any) -> str:
-    return json.dumps(component, default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    return json.dumps(json.loads(to_json_plotly(component)), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -76,9 +77,12 @@ def test_geometry_route_is_cached_and_compressed(dash_app: Dash) -> None:
 
 def test_static_files_have_long_cache_and_brotli(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
-    r = client.get("/assets/style.css", headers={"Accept-Encoding": "br, gzip"})
+    r = client.get("/assets/style.css?m=1", headers={"Accept-Encoding": "br, gzip"})
     assert r.status_code == 200 and "max-age=31536000" in r.headers["Cache-Control"]
     assert r.headers.get("Content-Encoding") == "br"
+    # unversioned URLs (plotly's lazily loaded bundle) are only kept for a day
+    r = client.get("/_dash-component-suites/dash/dcc/async-graph.js")
+    assert r.headers["Cache-Control"] == "public, max-age=86400"
     assert client.get("/assets/topojson/world_110m.json").status_code == 200
 
 

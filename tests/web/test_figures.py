@@ -12,6 +12,7 @@ from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside
 from dashboard.web.figures.map import (
     DIVERGING,
     SIR_BREAKS,
+    Classes,
     apply_values,
     discrete_colorscale,
     geometry_traces,
@@ -53,13 +54,26 @@ def test_discrete_colorscale() -> None:
     assert scale == [[0.0, "#000000"], [0.5, "#000000"], [0.5, "#ffffff"], [1.0, "#ffffff"]]
 
 
+def test_stepped_scale_over_real_values() -> None:
+    c = Classes([2.0, 3.0], ["#a", "#b", "#c"], "quantile", 1)
+    scale, zmin, zmax = c.scale(np.array([1.0, 5.0, np.nan]))
+    assert (zmin, zmax) == (1.0, 5.0)
+    assert scale == [[0.0, "#a"], [0.25, "#a"], [0.25, "#b"], [0.5, "#b"], [0.5, "#c"],
+                     [1.0, "#c"]]
+    # fixed SIR classes keep every break inside the range, even with narrow values
+    sir = make_classes("sir", np.array([0.99, 1.01]), 2)
+    _, lo, hi = sir.scale(np.array([0.99, 1.01]))
+    assert lo <= SIR_BREAKS[0] and hi >= SIR_BREAKS[-1]
+
+
 def _map_fig() -> tuple[dict, object]:
     codes, names = ["75", "13", "92"], ["Paris", "Bouches-du-Rhône", "Hauts-de-Seine"]
     urls = {"department": "/geo/x/department.json", "paris_zoom": "/geo/x/paris_zoom.json"}
     fig = map_figure(geometry_traces(urls, "department", codes, names, "secret"), "fr")
-    values = np.array([10.0, np.nan, 30.0])
+    values = np.array([10.04, np.nan, 30.0])
+    ci = np.array([[9.0, 11.0], [np.nan, np.nan], [28.0, 32.0]])
     c = make_classes("asr_world", values, 1)
-    return fig, map_values(codes, values, ["10", "", "30"], c, "department", "unit")
+    return fig, map_values(codes, values, ci, c, "department", "pour 100 000", "fr")
 
 
 def test_map_figure_structure() -> None:
@@ -70,8 +84,11 @@ def test_map_figure_structure() -> None:
     assert fig["layout"]["geo"]["fitbounds"] == "locations"
     assert fig["layout"]["geo"]["visible"] is False
     apply_values(fig, mv)
-    assert fig["data"][1]["z"][1] is None  # suppressed: the grey base shows through
-    assert fig["data"][3]["customdata"] == ["10", "30"]
+    z = fig["data"][1]["z"]
+    assert z[0] == 10.0 and np.isnan(z[1])  # rounded as shown; suppressed: grey base shows
+    assert fig["data"][3]["customdata"].tolist() == [[9.0, 11.0], [28.0, 32.0]]
+    assert "%{z:,.1f}" in fig["data"][1]["hovertemplate"]
+    assert "%{customdata[0]:,.1f} à" in fig["data"][1]["hovertemplate"]
 
 
 def test_values_patch_is_small_and_has_no_geometry() -> None:
@@ -79,8 +96,10 @@ def test_values_patch_is_small_and_has_no_geometry() -> None:
     patch = apply_values(Patch(), mv)
     ops = patch.to_plotly_json()["operations"]
     touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
-    assert touched == {("data", "z"), ("data", "customdata"), ("data", "colorscale"),
-                       ("data", "zmax"), ("data", "hovertemplate")}
+    assert touched == {("data", "z"), ("data", "customdata"), ("data", "hovertemplate"),
+                       ("layout",)}  # location ["layout", "coloraxis"] minus its index
+    ops = apply_values(Patch(), mv, hover=False).to_plotly_json()["operations"]
+    assert not any("hovertemplate" in op["location"] for op in ops)
 
 
 def test_ranking_figure() -> None:

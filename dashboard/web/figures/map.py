@@ -7,8 +7,9 @@ Traces, all on one ``geo`` (the geometry already holds the overseas and Paris in
 2. grey base of the Paris zoom inset (department level only);
 3. the values of the Paris zoom inset.
 
-The colour scale is discrete: ``z`` is the class of the value, the formatted value is in
-``customdata``. Classes are quantiles for rates and counts, fixed and centred on 1 for SIRs.
+``z`` holds the values themselves (rounded as displayed) under a stepped colour scale whose
+steps are the classes: quantiles for rates and counts, fixed and centred on 1 for SIRs.
+Filter changes send numeric arrays only (hover text is formatted by plotly).
 """
 
 from __future__ import annotations
@@ -53,6 +54,23 @@ class Classes:
         out.append(templates["above"].format(low=f[-1]))
         return out
 
+    def scale(self, values: np.ndarray) -> tuple[list[list[Any]], float, float]:
+        """A stepped colour scale over the real values: ``(colorscale, zmin, zmax)``.
+
+        The range spans the values and every break, so each class keeps its colour band.
+        """
+        vals = values[~np.isnan(values)]
+        points = [*vals.tolist(), *self.breaks] or [0.0, 1.0]
+        zmin, zmax = float(min(points)), float(max(points))
+        if zmax <= zmin:
+            zmax = zmin + 1.0
+        pos = [(b - zmin) / (zmax - zmin) for b in self.breaks]
+        edges = [0.0, *pos, 1.0]
+        scale: list[list[Any]] = []
+        for i, colour in enumerate(self.colours):
+            scale += [[round(edges[i], 6), colour], [round(edges[i + 1], 6), colour]]
+        return scale, zmin, zmax
+
 
 def make_classes(indicator: str, values: np.ndarray, decimals: int, k: int = 5) -> Classes:
     """Quantile classes of the published values, or fixed SIR classes centred on 1."""
@@ -91,8 +109,7 @@ def _base_trace(url: str, codes: list[str], names: list[str], hover: str) -> dic
 def _data_trace(url: str, codes: list[str], names: list[str]) -> dict[str, Any]:
     return {"type": "choropleth", "geojson": url, "featureidkey": "properties.code",
             "locations": codes, "z": [None] * len(codes), "text": names,
-            "customdata": [""] * len(codes), "showscale": False, "zmin": -0.5, "zmax": 0.5,
-            "colorscale": discrete_colorscale(SEQUENTIAL[:1]),
+            "coloraxis": "coloraxis",
             "marker": {"line": {"color": "#ffffff", "width": 0.6}},
             "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>"}
 
@@ -117,6 +134,7 @@ def map_figure(traces: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     return {"data": traces, "layout": {
         "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
                 "bgcolor": "rgba(0,0,0,0)"},
+        "coloraxis": {"colorscale": discrete_colorscale(SEQUENTIAL[:1]), "showscale": False},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "autosize": True,
         "paper_bgcolor": "#ffffff", "font": {"family": FONT, "size": 14},
         "hoverlabel": {"font": {"family": FONT, "size": 14}},
@@ -126,33 +144,52 @@ def map_figure(traces: list[dict[str, Any]], lang: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class MapValues:
-    """What a filter change sends: classes and formatted values of the main and Paris traces."""
+    """What a filter change sends: numeric arrays only (no per-item JSON cleaning cost)."""
 
-    z: list[int | None]
-    text: list[str]
-    z_paris: list[int | None]
-    text_paris: list[str]
-    classes: Classes
-    unit: str = ""
-
-
-def map_values(codes: list[str], values: np.ndarray, hover: list[str], classes: Classes,
-               level: str, unit: str = "") -> MapValues:
-    """Class indices and hover texts in the order of ``codes``."""
-    z = classes.classify(values)
-    idx = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
-    return MapValues(z, hover, [z[i] for i in idx], [hover[i] for i in idx], classes, unit)
+    z: np.ndarray  # values rounded to display precision, NaN where suppressed
+    ci: np.ndarray | None  # (n, 2) interval limits
+    paris: list[int]  # positions of the Paris zoom areas in ``z``
+    colorscale: list[list[Any]]
+    zmin: float
+    zmax: float
+    hovertemplate: str
 
 
-def apply_values(fig: Any, mv: MapValues) -> Any:
-    """Write values into a figure dict or a ``dash.Patch`` (same item assignments)."""
-    n = len(mv.classes.colours)
-    scale = discrete_colorscale(mv.classes.colours)
-    template = "<b>%{text}</b><br>%{customdata}<br>" + mv.unit + "<extra></extra>"
-    for i, z, text in ((1, mv.z, mv.text), (3, mv.z_paris, mv.text_paris)):
-        fig["data"][i]["hovertemplate"] = template
-        fig["data"][i]["z"] = z
-        fig["data"][i]["customdata"] = text
-        fig["data"][i]["colorscale"] = scale
-        fig["data"][i]["zmax"] = n - 0.5
+def hover_template(decimals: int, with_ci: bool, unit: str, lang: str) -> str:
+    """``<b>Name</b><br>1 234,5 (1 100,2 à 1 300,4)<br>unit`` with plotly's d3 formats."""
+    f = f",.{decimals}f"
+    text = "<b>%{text}</b><br>%{z:" + f + "}"
+    if with_ci:
+        word = "à" if lang == "fr" else "to"
+        text += f" (%{{customdata[0]:{f}}} {word} %{{customdata[1]:{f}}})"
+    return text + "<br>" + unit + "<extra></extra>"
+
+
+def map_values(codes: list[str], values: np.ndarray, ci: np.ndarray | None, classes: Classes,
+               level: str, unit: str, lang: str) -> MapValues:
+    """Arrays in the order of ``codes`` (values rounded as displayed), scale and hover text."""
+    z = np.round(values.astype(float), classes.decimals if classes.kind == "quantile"
+                 else 2)
+    if ci is not None:
+        ci = np.round(ci.astype(float), classes.decimals if classes.kind == "quantile" else 2)
+    paris = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
+    scale, zmin, zmax = classes.scale(z)
+    return MapValues(z, ci, paris, scale, zmin, zmax,
+                     hover_template(classes.decimals, ci is not None, unit, lang))
+
+
+def apply_values(fig: Any, mv: MapValues, hover: bool = True) -> Any:
+    """Write values into a figure dict or a ``dash.Patch`` (same item assignments).
+
+    ``hover=False`` leaves the hover templates as they are (same indicator and language).
+    """
+    parts = ((1, mv.z, mv.ci), (3, mv.z[mv.paris], None if mv.ci is None else mv.ci[mv.paris]))
+    for i, z, ci in parts:
+        trace = fig["data"][i]
+        trace["z"] = z
+        trace["customdata"] = ci if ci is not None else []
+        if hover:
+            trace["hovertemplate"] = mv.hovertemplate
+    fig["layout"]["coloraxis"] = {"colorscale": mv.colorscale, "cmin": mv.zmin,
+                                  "cmax": mv.zmax, "showscale": False}
     return fig

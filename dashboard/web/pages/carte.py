@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-import numpy as np
-from dash import Dash, Input, Output, Patch, State, html
+from dash import Dash, Input, Output, Patch, State, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.web import queries
@@ -36,7 +36,7 @@ from dashboard.web.figures.map import (
 from dashboard.web.figures.ranking import ranking_figure
 from dashboard.web.formatting import fmt_interval, fmt_number
 from dashboard.web.i18n import t
-from dashboard.web.indicators import INDICATORS, Indicator, flag_label
+from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
@@ -57,8 +57,7 @@ class MapView:
     """Everything a filter change sends for the map (cached per state and language)."""
 
     values: MapValues
-    legend: list[tuple[str, str]]  # (colour, label)
-    legend_kind: str
+    legend: dict[str, Any]  # {"items": [[colour, label], ...], "kind": ..., "suppressed": ...}
     summary: list[str]
     title: str
 
@@ -91,38 +90,47 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     df = df.set_index("geo_code").reindex(codes).reset_index()
     values = df[ind.code].astype(float).to_numpy()
     classes = make_classes(ind.code, values, ind.decimals)
-    hover = [_hover(ind, row, lang) if not np.isnan(v) else ""
-             for row, v in zip(df.to_dict("records"), values, strict=True)]
+    ci = df[[ind.low, ind.high]].astype(float).to_numpy() if ind.low else None
     unit = ind.unit(lang, measure) + (f" — {t('interval', lang)}" if ind.low else "")
-    mv = map_values(codes, values, hover, classes, level, unit)
+    mv = map_values(codes, values, ci, classes, level, unit, lang)
     templates = {"below": t("legend_below", lang), "from_to": t("legend_from_to", lang),
                  "above": t("legend_above", lang), "all": ind.label(lang, measure)}
-    legend = list(zip(classes.colours, classes.labels(lang, templates), strict=True))
+    items = [[c, label] for c, label in
+             zip(classes.colours, classes.labels(lang, templates), strict=True)]
     france = queries.cell(measure, site, sex, ys, ye, "country", "FR")
     summary = map_summary(df, ind, level, measure, lang, france)
     kind = t("legend_fixed_sir" if classes.kind == "fixed_sir" else "legend_quantiles", lang)
-    return MapView(mv, legend, kind, summary, view_title(state, lang))
+    legend = {"items": items, "kind": kind, "suppressed": t("legend_suppressed", lang)}
+    return MapView(mv, legend, summary, view_title(state, lang))
 
 
-def _hover(ind: Indicator, row: dict[str, Any], lang: str) -> str:
-    """Compact hover value: ``3,2 (2,9 à 3,6)``; the unit line is in the hover template."""
-    value = fmt_number(row[ind.code], lang, ind.decimals)
-    if not ind.low:
-        return value
-    lo = fmt_number(row[ind.low], lang, ind.decimals)
-    hi = fmt_number(row[ind.high], lang, ind.decimals)
-    return f"{value} ({lo} {'à' if lang == 'fr' else 'to'} {hi})"
+def legend_items(legend: dict[str, Any]) -> list[html.Li]:
+    """One swatch per class, then the suppressed swatch (same markup as ``LEGEND_JS``)."""
+    items = [html.Li([html.Span(className="swatch", style={"background": c}), label])
+             for c, label in legend["items"]]
+    items.append(html.Li([html.Span(className="swatch swatch-suppressed"),
+                          legend["suppressed"]]))
+    return items
 
 
 def legend_block(view: MapView, lang: str) -> list[Any]:
-    """The legend: one swatch per class, the suppressed swatch, how classes are chosen."""
-    items = [html.Li([html.Span(className="swatch", style={"background": c}), label])
-             for c, label in view.legend]
-    items.append(html.Li([html.Span(className="swatch swatch-suppressed"),
-                          t("legend_suppressed", lang)]))
+    """The legend: swatches and how the classes are chosen (updated in the browser)."""
     return [html.H2(t("legend_title", lang), className="legend-title"),
-            html.Ul(items, className="legend-list"),
-            html.P(view.legend_kind, className="legend-kind")]
+            html.Ul(legend_items(view.legend), id="carte-legend", className="legend-list"),
+            html.P(view.legend["kind"], id="carte-legend-kind", className="legend-kind"),
+            dcc.Store(id="carte-legend-data")]
+
+
+# Renders the legend from its data in the browser: a filter change sends strings, not markup.
+LEGEND_JS = """function(d) {
+    if (!d) { return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }
+    const li = (swatch, label) => ({type: 'Li', namespace: 'dash_html_components', props: {
+        children: [{type: 'Span', namespace: 'dash_html_components', props: swatch}, label]}});
+    const items = d.items.map(([c, label]) => li({className: 'swatch', style: {background: c}},
+                                                 label));
+    items.push(li({className: 'swatch swatch-suppressed'}, d.suppressed));
+    return [items, d.kind];
+}"""
 
 
 def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any, Any]:
@@ -188,12 +196,12 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                                    {"height": "min(600px, max(340px, 85vw))"}),
                              t("map_graph_label", lang, title=view.title),
                              html.P(t("map_click_hint", lang), className="hint"), None),
-                html.Div(legend_block(view, lang), id="carte-legend", className="legend"),
+                html.Div(legend_block(view, lang), className="legend"),
             ]),
             html.Div(className="map-side", children=[
                 html.H2(t("summary_title", lang)),
-                html.Div([html.P(s) for s in view.summary], id="carte-summary",
-                         className="summary", **{"aria-live": "polite"}),
+                html.P(summary_text(view), id="carte-summary", className="summary",
+                       **{"aria-live": "polite"}),
                 html.H2(t("ranking_title", lang)),
                 scroll_box(graph("carte-ranking", ranking, {"displayModeBar": False}), lang,
                            t("ranking_label", lang), "ranking-scroll"),
@@ -209,25 +217,18 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     """Filter changes patch the map values; the ranking and table follow separately."""
     register_sex_options(app, PAGE)
+    clientside_callback(LEGEND_JS, Output("carte-legend", "children"),
+                        Output("carte-legend-kind", "children"),
+                        Input("carte-legend-data", "data"), prevent_initial_call=True)
 
-    @app.callback(Output("carte-map", "figure"), Output("carte-legend", "children"),
+    @app.callback(Output("carte-map", "figure"), Output("carte-legend-data", "data"),
                   Output("carte-summary", "children"), Output("carte-title", "children"),
                   Output("url", "search", allow_duplicate=True),
                   *control_inputs(PAGE), State("url", "search"),
                   prevent_initial_call=True)
     def update_map(*args: Any) -> tuple[Any, ...]:
         *values, search = args
-        lang = lang_of(search)
-        state = state_from_controls(PAGE, list(values), lang).state
-        view = map_view(tuple(state.items()), lang)
-        patch = Patch()
-        previous = state_from_controls(PAGE, _values_from_search(search), lang).state
-        if previous.get("niveau") != state["niveau"]:
-            patch["data"] = apply_values(_map_base(state["niveau"], lang), view.values)["data"]
-        else:
-            apply_values(patch, view.values)
-        return (patch, legend_block(view, lang), [html.P(s) for s in view.summary], view.title,
-                serialise(PAGE, state, lang))
+        return map_update(tuple(values), search)
 
     @app.callback(Output("carte-ranking", "figure"), Output("carte-ranking", "style"),
                   Output("carte-table", "children"),
@@ -254,6 +255,32 @@ def register(app: Dash) -> None:
         state = state_from_controls(PAGE, _values_from_search(search), lang).state
         keep = {k: state[k] for k in ("mesure", "localisation", "sexe", "periode")}
         return (f"/territoire/{LEVEL_SLUG[level]}/{code}", serialise("territoire", keep, lang))
+
+
+@queries.local_cached
+def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
+    """Outputs of a filter change (memoised: a repeated change costs a dictionary lookup).
+
+    The map gets a ``Patch`` of its values; traces are swapped (geometry still by URL) only
+    when the level changes.
+    """
+    lang = lang_of(search)
+    state = state_from_controls(PAGE, list(values), lang).state
+    view = map_view(tuple(state.items()), lang)
+    patch = Patch()
+    previous = state_from_controls(PAGE, _values_from_search(search), lang).state
+    if previous.get("niveau") != state["niveau"]:
+        full = apply_values(_map_base(state["niveau"], lang), view.values)
+        patch["data"] = full["data"]
+        patch["layout"]["coloraxis"] = full["layout"]["coloraxis"]
+    else:
+        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"])
+    return (patch, view.legend, summary_text(view), view.title, serialise(PAGE, state, lang))
+
+
+def summary_text(view: MapView) -> list[str]:
+    """The summary sentences as one paragraph's text (cheap to send)."""
+    return list(itertools.chain.from_iterable((s, " ") for s in view.summary))[:-1]
 
 
 def _values_from_search(search: str | None) -> list[str]:

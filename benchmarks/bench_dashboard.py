@@ -1,0 +1,249 @@
+"""Dashboard benchmark: map filter-change Patch vs no-op and full-figure updates, first load size.
+
+Usage: ``python benchmarks/bench_dashboard.py [RELEASE] [--requests 200]``
+
+RELEASE defaults to ``data/indicators.duckdb`` and falls back to the synthetic test fixture.
+The app runs on a loopback port in this process; every request goes to 127.0.0.1 only.
+Server time is measured inside the server (before/after request hooks); sizes are response
+bodies as sent (``Accept-Encoding`` given where stated). Prints the figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import itertools
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from dash import Input, Output
+from flask import g, request
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.web import queries  # noqa: E402
+from dashboard.web.app import create_app  # noqa: E402
+from dashboard.web.devserver import callback_payload, find_dependency, serve  # noqa: E402
+from dashboard.web.figures.map import apply_values, geometry_traces, map_figure  # noqa: E402
+from dashboard.web.i18n import t  # noqa: E402
+from dashboard.web.pages.carte import map_view  # noqa: E402
+from dashboard.web.state import parse, serialise  # noqa: E402
+
+UPDATE = "/_dash-update-component"
+
+
+def release_path(arg: str | None) -> Path:
+    """The release to measure: the argument, data/indicators.duckdb, else a fresh fixture."""
+    path = Path(arg) if arg else ROOT / "data" / "indicators.duckdb"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT / "tests"))
+    from release_fixture import build_fixture_release
+
+    out = Path(tempfile.mkdtemp(prefix="bench-release-")) / "indicators.duckdb"
+    print(f"{path} not found: building the synthetic fixture release at {out}")
+    return build_fixture_release(out)
+
+
+def add_bench_callbacks(app: Any) -> None:
+    """A no-op callback and a naive full-figure map update (geometry inline), for comparison."""
+
+    @app.callback(Output("bench-noop", "children"), Input("bench-noop-in", "n_clicks"))
+    def noop(n: int | None) -> str:
+        return "ok"
+
+    @app.callback(Output("bench-full", "figure"),
+                  *[Input(f"bench-full-{k}", "value") for k in
+                    ("mesure", "localisation", "sexe", "periode", "indicateur", "niveau")])
+    def full(*values: str) -> dict[str, Any]:
+        keys = ("mesure", "localisation", "sexe", "periode", "indicateur", "niveau")
+        state = dict(zip(keys, values, strict=True))
+        level = state["niveau"]
+        cat = queries.catalog()
+        geo = {level: json.loads(queries.geometry(level)),
+               "paris_zoom": json.loads(queries.geometry("paris_zoom"))}
+        traces = geometry_traces(geo, level, cat.codes_of(level), cat.names_of(level),
+                                 t("suppressed", "fr"))
+        return apply_values(map_figure(traces, "fr"), map_view(tuple(state.items()), "fr").values)
+
+    @app.server.before_request
+    def _start() -> None:
+        g.bench_t0 = time.perf_counter()
+
+    @app.server.after_request
+    def _stop(resp: Any) -> Any:
+        if request.path == UPDATE and hasattr(g, "bench_t0"):
+            resp.headers["X-Bench-Ms"] = f"{(time.perf_counter() - g.bench_t0) * 1000:.3f}"
+        return resp
+
+
+class Client:
+    """A keep-alive HTTP client to the loopback server."""
+
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+        self.conn.request(method, path, body=body, headers=headers or {})
+        resp = self.conn.getresponse()
+        data = resp.read()
+        return resp.status, data, {k.lower(): v for k, v in resp.getheaders()}
+
+    def post(self, payload: dict[str, Any], encoding: str = "") -> tuple[int, float]:
+        """POST a callback; returns (body size as sent, server time in ms)."""
+        head = {"Content-Type": "application/json"}
+        if encoding:
+            head["Accept-Encoding"] = encoding
+        status, data, headers = self.request("POST", UPDATE, orjson.dumps(payload), head)
+        if status != 200:
+            raise RuntimeError(f"callback failed: {status} {data[:200]!r}")
+        return len(data), float(headers["x-bench-ms"])
+
+
+def map_states(cat: queries.Catalog, n: int) -> list[list[str]]:
+    """``n`` distinct map filter states (site, sex, period, indicator) at department level."""
+    out = []
+    for site, period, ind in itertools.product(
+            [s[0] for s in cat.sites],
+            [f"{p[0]}-{p[1]}" if p[0] != p[1] else str(p[0]) for p in cat.periods],
+            ("asr_world", "sir", "cases", "crude_rate")):
+        sex = cat.site_sexes(site)[0]
+        out.append(["incidence", site, sex, period, ind, "department"])
+        if len(out) >= n:
+            break
+    return out
+
+
+def measure(client: Client, payloads: list[dict[str, Any]], n: int) -> dict[str, float]:
+    """Median size and server time over ``n`` requests cycling through ``payloads``."""
+    sizes, times = [], []
+    for i in range(n):
+        size, ms = client.post(payloads[i % len(payloads)])
+        sizes.append(size)
+        times.append(ms)
+    first = times[:len(payloads)] if len(payloads) < n else times
+    return {"size": statistics.median(sizes), "ms": statistics.median(times),
+            "cold_ms": statistics.median(first)}
+
+
+def first_load(client: Client, path: str) -> list[tuple[str, int, int]]:
+    """(resource, bytes sent compressed, uncompressed) of everything a first visit loads."""
+    enc = {"Accept-Encoding": "br, gzip"}
+    html = client.request("GET", path, headers=enc)[1]
+    raw_html = client.request("GET", path)[1]
+    rows = [(path, len(html), len(raw_html))]
+    text = raw_html.decode()
+    urls = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', text)
+    urls = [u for u in urls if not u.startswith("/_favicon")]
+    urls += ["/_dash-component-suites/dash/dcc/async-graph.js",
+             "/_dash-component-suites/plotly/package_data/plotly.min.js",
+             "/_dash-layout", "/_dash-dependencies", "/assets/topojson/world_110m.json",
+             f"/geo/{queries.release().release_id}/department.json",
+             f"/geo/{queries.release().release_id}/paris_zoom.json"]
+    for u in urls:
+        status, body, headers = client.request("GET", u, headers=enc)
+        if status != 200:
+            raise RuntimeError(f"{u}: HTTP {status}")
+        if headers.get("content-encoding") == "gzip":
+            raw = len(gzip.decompress(body))
+        else:
+            raw = len(client.request("GET", u)[1])
+        rows.append((u, len(body), raw))
+    return rows
+
+
+def wait_precompression(limit: float = 180.0) -> float:
+    """Wait (bounded) for the server's background brotli-11 threads; returns seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if not any(th.name.startswith("precompress-") for th in threading.enumerate()):
+            break
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
+def router_payload(deps: list[dict[str, Any]], path: str, search: str) -> dict[str, Any]:
+    return callback_payload(find_dependency(deps, "page.children"), [path], [search])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("release", nargs="?")
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    n = max(10, min(args.requests, 5000))
+    path = release_path(args.release)
+    app = create_app(path)
+    add_bench_callbacks(app)
+    with serve(app.server) as base:
+        client = Client(base)
+        print(f"release {path} ({queries.release().release_id}), {n} requests per measure, "
+              f"server {base}")
+        deps = orjson.loads(client.request("GET", "/_dash-dependencies")[1])
+        cat = queries.catalog()
+        search = serialise("carte", parse("carte", "", cat).state, "fr")
+        dep_map = find_dependency(deps, "carte-map.figure")
+        dep_full = find_dependency(deps, "bench-full.figure")
+        dep_noop = find_dependency(deps, "bench-noop.children")
+        states = map_states(cat, 20)
+        patches = [callback_payload(dep_map, s, [search], changed=1) for s in states]
+        fulls = [callback_payload(dep_full, s, [], changed=1) for s in states]
+        noop = [callback_payload(dep_noop, [1], [])]
+
+        # first pass over the states: cold cache (release queries and map views)
+        cold = measure(client, patches, len(patches))
+        warm_noop = measure(client, noop, n)
+        patch = measure(client, patches, n)
+        full = measure(client, fulls, n)
+        level = callback_payload(dep_map, ["incidence", "all", "all", states[0][3], "asr_world",
+                                           "region"], [search], changed=5)
+        level_size, _ = client.post(level)
+
+        print("\nMap filter change (one callback = dash.Patch of the map + legend + summary "
+              "+ URL), median:")
+        gz, _ = client.post(patches[0], "br, gzip")
+        print(f"  patch response       {patch['size'] / 1024:8.1f} KiB uncompressed JSON "
+              f"({gz / 1024:.1f} KiB with br)")
+        print(f"  patch server time    {patch['ms']:8.2f} ms   (cold cache, first visit of "
+              f"each state: {cold['ms']:.2f} ms)")
+        print(f"  no-op server time    {warm_noop['ms']:8.2f} ms")
+        print(f"  ratio patch / no-op  {patch['ms'] / warm_noop['ms']:8.2f} x   (target <= 2)")
+        print(f"  full figure update   {full['size'] / 1024:8.1f} KiB, {full['ms']:.2f} ms "
+              "(geometry inline, naive approach)")
+        print(f"  patch / full         size {patch['size'] / full['size']:.3f}, "
+              f"time {patch['ms'] / full['ms']:.3f}")
+        print(f"  level change (traces swapped, geometry by URL): {level_size / 1024:.1f} KiB")
+
+        router = router_payload(deps, "/carte", "")
+        cold_rows = first_load(client, "/carte")
+        waited = wait_precompression()
+        rows = first_load(client, "/carte")
+        rows.append(("router callback (page content)", client.post(router, "br, gzip")[0],
+                     client.post(router)[0]))
+        print("\nFirst load of /carte (Accept-Encoding: br, gzip), once the server has "
+              f"precompressed its bundles ({waited:.0f} s after start-up):")
+        for url, sent, raw in rows:
+            print(f"  {sent / 1024:9.1f} KiB  ({raw / 1024:8.1f} KiB raw)  {url[:90]}")
+        total_sent = sum(r[1] for r in rows)
+        total_raw = sum(r[2] for r in rows)
+        cold_sent = sum(r[1] for r in cold_rows) + rows[-1][1]
+        print(f"  TOTAL {total_sent / 1e6:.3f} MB = {total_sent / 2**20:.2f} MiB transferred "
+              f"({total_raw / 1e6:.2f} MB uncompressed; target <= 1.5 MB)")
+        print(f"  (the very first visitor of a fresh process, before precompression: "
+              f"{cold_sent / 1e6:.3f} MB)")
+
+
+if __name__ == "__main__":
+    main()
