@@ -102,7 +102,8 @@ def scroll_box(child: Any, lang: str, label: str | None = None,
                     **{"aria-label": label or t("data_table", lang)}, **kwargs)
 
 
-def download_links(endpoint: str, params: dict[str, Any], lang: str) -> html.Div:
+def download_links(endpoint: str, params: dict[str, Any], lang: str,
+                   title_key: str = "downloads") -> html.Div:
     """« Télécharger les données » links to the API, one per format, with the view's filters."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
     links = []
@@ -112,7 +113,7 @@ def download_links(endpoint: str, params: dict[str, Any], lang: str) -> html.Div
         links.append(html.Li(html.A(label, href=href, className="download",
                                     **{"aria-label": t("download_label", lang, fmt=label)})))
     return html.Div(className="downloads", children=[
-        html.Span(t("downloads", lang), className="downloads-title"),
+        html.Span(t(title_key, lang), className="downloads-title"),
         html.Ul(links)])
 
 

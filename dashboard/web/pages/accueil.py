@@ -46,7 +46,7 @@ def _top_sites(period: tuple[int, int], lang: str) -> list[Any]:
     rows = [[r[label], str(i + 1), fmt_int(r["cases"], lang),
              fmt_number(r["asr_world"], lang, 1), t(f"sex_{r['sex']}", lang)]
             for i, r in enumerate(df.to_dict("records"))]
-    rate = f"{t('asr_world_short', lang)} ({t('unit_rate', lang)})"
+    rate = f"{t('asr_world_short', lang)} ({t('unit_rate_short', lang)})"
     table = data_table([t("site", lang), t("rank", lang), t("cases", lang), rate,
                         t("ctl_sex", lang)],
                        rows, t("home_top_sites_caption", lang),

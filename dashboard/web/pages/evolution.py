@@ -37,12 +37,13 @@ from dashboard.web.trendview import Area, trend_view
 
 PAGE = "evolution"
 SIMPLE_KEYS = ["mesure", "localisation", "sexe", "indicateur", "rythme"]
+NONE = "aucun"  # value of the empty choice (an empty value would show a blank select)
 
 
 def compare_options(lang: str) -> list[tuple[str, str]]:
     """Every region then every department, labelled with its level."""
     cat = queries.catalog()
-    out = [("", t("ctl_none", lang))]
+    out = [(NONE, t("ctl_none", lang))]
     for level in ("region", "department"):
         prefix = t(f"level1_{level}", lang)
         for code, name in zip(cat.codes_of(level), cat.names_of(level), strict=True):
@@ -84,9 +85,9 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     if spans:
         params |= {"year_start": spans[0][0], "year_end": spans[-1][1]}
     links = html.Div([
-        download_links("indicators", params, lang),
+        download_links("indicators", params, lang, "downloads_rates"),
         download_links("trends", {k: params[k] for k in ("measure", "site", "sex", "level",
-                                                         "geo")}, lang)])
+                                                         "geo")}, lang, "downloads_trends")])
     return view.figure, summary, view.trend_table, view.data_table, links, caption
 
 
@@ -95,7 +96,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     cat = queries.catalog()
     fig, summary, ttable, dtable, links, caption = view_outputs(state, lang)
     chosen = [t for t in state.get("comparer", "").split(",") if t]
-    chosen += [""] * (MAX_COMPARE - len(chosen))
+    chosen += [NONE] * (MAX_COMPARE - len(chosen))
     options = compare_options(lang)
     controls = controls_panel([
         *common_controls(PAGE, cat, state, lang, with_period=False),
@@ -137,7 +138,7 @@ def register(app: Dash) -> None:
         *values, search = args
         simple, compare = values[:len(SIMPLE_KEYS)], values[len(SIMPLE_KEYS):]
         lang = lang_of(search)
-        compared = ",".join(dict.fromkeys(v for v in compare if v))
+        compared = ",".join(dict.fromkeys(v for v in compare if v and v != NONE))
         state = state_from_controls(PAGE, [*simple, compared], lang,
                                     [*SIMPLE_KEYS, "comparer"]).state
         fig, summary, ttable, dtable, links, caption = view_outputs(state, lang)

@@ -85,7 +85,7 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
         elif s in by_stat.index:
             stat_rows.append([t(f"stat_{s}", lang), t("ineq_withheld", lang), ""])
     stable = data_table([t("statistic", lang), t("value", lang), t("interval", lang)], stat_rows,
-                        t("ineq_social", lang), [False, True, True])
+                        t("ineq_indices", lang), [False, True, True])
     over = queries.inequality_over_time(measure, site, sex, "rate_ratio")
     over_fig = statistic_over_time_figure(over, t("stat_rate_ratio", lang), 1.0, lang) \
         if over.value.notna().any() else empty_figure(t("no_data", lang))

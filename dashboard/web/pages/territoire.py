@@ -57,12 +57,13 @@ def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
         return [html.P(t("suppressed", lang).capitalize() + ".")]
     cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
     asr = INDICATORS["asr_world"]
-    sir_detail = " ".join(filter(None, [fmt_interval(row.get("sir_low"), row.get("sir_high"),
-                                                     lang, 2),
-                                        flag_label(row.get("sir_flag"), lang)]))
+    flag = row.get("sir_flag")
+    sir_detail = " · ".join(filter(None, [
+        fmt_interval(row.get("sir_low"), row.get("sir_high"), lang, 2),
+        t(f"flag_long_{flag}", lang) if flag in ("higher", "lower", "not_different") else ""]))
     return [key_figure(fmt_int(row.get("cases"), lang), cases),
             key_figure(fmt_number(row.get("asr_world"), lang, 1),
-                       f"{asr.label(lang)} ({asr.unit(lang)})",
+                       f"{asr.label(lang)}, {asr.unit(lang)}",
                        fmt_interval(row.get("asr_world_low"), row.get("asr_world_high"), lang)),
             key_figure(fmt_number(row.get("sir"), lang, 2),
                        f"{t('ind_sir', lang)} — {t('unit_ratio', lang)}", sir_detail)]
@@ -79,12 +80,13 @@ def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> htm
             rows.append([a.name, t("suppressed", lang), "", "", ""])
             continue
         rows.append([a.name, fmt_int(r.get("cases"), lang),
-                     INDICATORS["asr_world"].value_text(r, lang).split(" (")[0],
+                     fmt_number(r.get("asr_world"), lang, 1),
                      fmt_interval(r.get("asr_world_low"), r.get("asr_world_high"), lang),
                      fmt_number(r.get("sir"), lang, 2) if a.level != "country" else "1"])
     cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
-    return data_table([t("area", lang), cases, t("asr_world_short", lang), t("interval", lang),
-                       "SIR"], rows, t("vs_france", lang))
+    rate = f"{t('asr_world_short', lang)} ({t('unit_rate_short', lang)})"
+    return data_table([t("area", lang), cases, rate, t("interval", lang), "SIR"], rows,
+                      t("vs_france", lang))
 
 
 def sites_table(area: Area, state: dict[str, str], lang: str) -> html.Table:
