@@ -12,24 +12,21 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dashboard.demo.calibration import published_figures  # noqa: E402
-from dashboard.demo.generator import write_demo_sources  # noqa: E402
-from dashboard.demo.territory import OVERSEAS  # noqa: E402
-from dashboard.pipeline import cells as cell_defs  # noqa: E402
-from dashboard.pipeline.aggregate import aggregate  # noqa: E402
-from dashboard.pipeline.indicators import indicator_table  # noqa: E402
-from dashboard.pipeline.ingest import ingest  # noqa: E402
-from dashboard.pipeline.trends import trend_tables  # noqa: E402
-from dashboard.stats.standard_populations import weights  # noqa: E402
+from dashboard.demo.calibration import published_figures
+from dashboard.demo.generator import write_demo_sources
+from dashboard.demo.territory import OVERSEAS
+from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline.aggregate import aggregate
+from dashboard.pipeline.indicators import indicator_table
+from dashboard.pipeline.ingest import ingest
+from dashboard.pipeline.trends import trend_tables
+from dashboard.stats.standard_populations import weights
 
 YEARS = range(2010, 2024)
 
