@@ -1,0 +1,158 @@
+"""Complementary suppression: structured pass on relations, then LP-driven completion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from dashboard.disclosure.attacker import INF, AttackerLP, ProtectionLP
+from dashboard.disclosure.cells import Model
+from dashboard.disclosure.relations import Relation
+
+LEVEL_WEIGHT = {"department": 1.0, "region": 4.0, "country": 100.0}
+TOLERANCE = 1e-4  # LP numerical slack on interval widths (counts are integers)
+AGGREGATE_ROUNDS = 30
+
+
+def costs(cells: pd.DataFrame, cases: np.ndarray) -> np.ndarray:
+    """Information loss of suppressing each cell: level weight × (cases + 1)."""
+    weight = cells["level"].map(LEVEL_WEIGHT).fillna(10.0).to_numpy(dtype=float)
+    return weight * (np.asarray(cases, dtype=float) + 1.0)
+
+
+def structured(
+    rels: Sequence[Relation],
+    cases: np.ndarray,
+    suppressed: np.ndarray,
+    cost: np.ndarray,
+    threshold: int,
+) -> np.ndarray:
+    """Suppress cheap siblings until no relation exposes a suppressed cell on its own.
+
+    In each relation parent = children (+ remainder): a lone suppressed member is recomputable,
+    and with a published parent the suppressed children must total at least `threshold` cases
+    (otherwise each is confined to an interval narrower than the threshold).
+    """
+    supp = suppressed.copy()
+    order = sorted(range(len(rels)), key=lambda k: (rels[k].parent, rels[k].dimension))
+    changed = True
+    while changed:
+        changed = False
+        for k in order:
+            rel = rels[k]
+            if rel.residual >= threshold:
+                continue  # an unpublished remainder that large already hides the members
+            kids = rel.children
+            kid_supp = supp[kids]
+            parent_supp = bool(supp[rel.parent])
+            n_supp = int(kid_supp.sum()) + parent_supp
+            if n_supp == 0:
+                continue
+            if not parent_supp and cases[rel.parent] < threshold:
+                continue  # published zero parent: every member is zero anyway
+            hidden = float(cases[kids][kid_supp].sum())
+            need_count = n_supp == 1
+            need_sum = not parent_supp and hidden < threshold
+            if not (need_count or need_sum):
+                continue
+            free = kids[~kid_supp]
+            choice: int | None = None
+            if len(free):
+                need = threshold - hidden if not parent_supp else 0.0
+                ok = free[cases[free] >= need]
+                if len(ok):
+                    choice = int(ok[np.lexsort((ok, cost[ok]))[0]])
+                elif (cases[free] > 0).any():
+                    choice = int(free[np.lexsort((free, -cases[free]))[0]])
+            if choice is None and not parent_supp:
+                choice = int(rel.parent)
+            if choice is None:
+                continue
+            supp[choice] = True
+            changed = True
+    return supp
+
+
+def unit_costs(cells: pd.DataFrame, cases: np.ndarray, threshold: int) -> np.ndarray:
+    """Price of moving a published value by one unit in the protection LP.
+
+    Level weight, raised for small cells so that zeros are freed only when they really help.
+    """
+    weight = cells["level"].map(LEVEL_WEIGHT).fillna(10.0).to_numpy(dtype=float)
+    return weight * (1.0 + threshold / (np.asarray(cases, dtype=float) + 1.0))
+
+
+def lp_complete(
+    model: Model,
+    primary: np.ndarray,
+    suppressed: np.ndarray,
+    unit_cost: np.ndarray,
+    threshold: int,
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Add complements until the attacker's LP interval of every sensitive cell is wide enough.
+
+    Cells are certified by any two feasible points far enough apart (the truth is one): a few
+    aggregated solves certify most cells, the others get their own min/max solves. When a cell's
+    exact interval is too narrow, the protection LP finds the cheapest set of published cells
+    whose values must change to widen it; suppressing them makes that point feasible.
+    """
+    supp = suppressed.copy()
+    attacker = AttackerLP(model, ~supp)
+    protection: ProtectionLP | None = None
+    lo = model.cases.astype(float).copy()
+    hi = lo.copy()
+    target = threshold - TOLERANCE
+    stats = {"solves": 0, "lp_complements": 0}
+    sens = np.flatnonzero(primary)
+
+    def record(v: np.ndarray) -> None:
+        np.minimum(lo, v, out=lo)
+        np.maximum(hi, v, out=hi)
+
+    if not len(sens):
+        return supp, stats
+    rng = np.random.default_rng(0)
+    todo = sens[hi[sens] - lo[sens] < target]
+    for _ in range(AGGREGATE_ROUNDS):
+        if len(todo) < 10:
+            break
+        for maximize in (True, False):
+            w = np.zeros(model.cases.size)
+            w[todo] = rng.uniform(-1.0, 1.0, size=len(todo))
+            record(attacker.solve(w, maximize))
+            stats["solves"] += 1
+        before = len(todo)
+        todo = sens[hi[sens] - lo[sens] < target]
+        if len(todo) > 0.9 * before:
+            break
+    for s in sens:
+        if hi[s] - lo[s] >= target:
+            continue
+        e = np.zeros(model.cases.size)
+        e[s] = 1.0
+        for maximize in (True, False):
+            record(attacker.solve(e, maximize))
+            stats["solves"] += 1
+            if hi[s] - lo[s] >= target:
+                break
+        if hi[s] - lo[s] >= target:
+            continue
+        if protection is None:
+            protection = ProtectionLP(model, ~supp, unit_cost)
+        found = protection.reach(s, lo[s] + threshold, INF)
+        if found is None and hi[s] - threshold >= 0:
+            found = protection.reach(s, 0.0, hi[s] - threshold)
+        stats["solves"] += 1
+        if found is None:
+            raise RuntimeError(f"cannot protect cell {s}")
+        new, point = found
+        for c in new:
+            if not supp[c]:
+                supp[c] = True
+                attacker.suppress(c)
+                protection.suppress(c)
+                stats["lp_complements"] += 1
+        record(point)
+    return supp, stats
