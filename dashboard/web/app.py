@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from dash import Dash, dcc, html
@@ -30,10 +31,19 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     init_cache(app.server)
     init_server(app.server, routing.is_known_path)
     routing.register(app)
-    try:
-        from dashboard.api import init_app as init_api
-    except ImportError:
-        init_api = None
-    if init_api is not None and callable(init_api):
-        init_api(app.server)
+    _init_api(app, release_path)
     return app
+
+
+def _init_api(app: Dash, release_path: str | Path | None) -> None:
+    """Mount the analyst API (``/api/v1``) when the package provides it, on the same release."""
+    try:
+        import dashboard.api as api
+    except ImportError:
+        return
+    if not hasattr(api, "init_app"):
+        return
+    if release_path is not None and "release" in inspect.signature(api.init_app).parameters:
+        api.init_app(app.server, release=queries.release())
+    else:
+        api.init_app(app.server)

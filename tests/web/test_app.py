@@ -124,3 +124,18 @@ def test_click_on_map_opens_profile(dash_app: Dash) -> None:
     out = client.post("/_dash-update-component", json=body).get_json()["response"]["url"]
     assert out["pathname"] == "/territoire/departement/69"
     assert "lang=fr" in out["search"]
+
+
+def test_download_links_are_served_by_the_api(dash_app: Dash) -> None:
+    import re
+
+    api = pytest.importorskip("dashboard.api")
+    if not hasattr(api, "init_app"):
+        pytest.skip("the analyst API is not installed")
+    client = dash_app.server.test_client()
+    with dash_app.server.app_context():
+        page, _ = render("/evolution", "?comparer=region-84")
+        links = set(re.findall(r'/api/v1/[^"]*?format=[a-z-]+', _json(page)))
+    assert len(links) == 8
+    for link in links:
+        assert client.get(link).status_code == 200, link

@@ -140,19 +140,30 @@ def choose(driver: Any, select_id: str, value: str) -> None:
     Select(driver.find_element(By.ID, select_id)).select_by_value(value)
 
 
+def run_axe(driver: Any, axe_source: str) -> list[tuple[str, str, list[Any]]]:
+    """Serious and critical axe-core violations of the current page."""
+    driver.execute_script(axe_source)
+    violations = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations));")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_without_console_errors(driver: Any, live_url: str, path: str) -> None:
+def test_page_renders_cleanly_and_passes_axe(driver: Any, live_url: str, axe_source: str,
+                                             path: str) -> None:
     driver.get_log("browser")  # drop earlier messages
     open_page(driver, live_url + path)
     if "carte" in path:
         wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
-    time.sleep(0.5)
-    assert severe_logs(driver) == []
     assert driver.title.endswith("Les cancers en France")
     assert driver.execute_script("return document.documentElement.lang") == "fr"
     banner = driver.execute_script(
         "return document.querySelector('.banner-simulated').innerText")
     assert "Données simulées" in banner
+    assert run_axe(driver, axe_source) == []
+    assert severe_logs(driver) == []
 
 
 def test_not_found_page(driver: Any, live_url: str) -> None:
@@ -242,16 +253,10 @@ def test_click_on_area_opens_its_profile(driver: Any, live_url: str) -> None:
              what="profile page")
 
 
-@pytest.mark.parametrize("path", [*PAGES, "/carte?lang=en&niveau=region&indicateur=sir"])
-def test_axe_finds_no_serious_violation(driver: Any, live_url: str, axe_source: str,
-                                        path: str) -> None:
+@pytest.mark.parametrize("path", ["/carte?lang=en&niveau=region&indicateur=sir",
+                                  "/inegalites?lang=en&zone=84", "/nulle-part"])
+def test_axe_other_views(driver: Any, live_url: str, axe_source: str, path: str) -> None:
     open_page(driver, live_url + path)
     if "carte" in path:
         wait_for(lambda: map_paths(driver) > 0, what="map")
-    driver.execute_script(axe_source)
-    violations = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations));")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert run_axe(driver, axe_source) == []
