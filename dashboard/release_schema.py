@@ -98,14 +98,8 @@ TABLES: dict[str, str] = {
     low DOUBLE,
     high DOUBLE,
     status VARCHAR NOT NULL""",
-    "trend": """
-    measure VARCHAR NOT NULL,
-    level VARCHAR NOT NULL,
-    geo_code VARCHAR NOT NULL,
-    sex VARCHAR NOT NULL,
-    site_code VARCHAR NOT NULL,
-    year_start SMALLINT NOT NULL,
-    year_end SMALLINT NOT NULL,
+    "trend": _CELL_KEYS
+    + """,
     joinpoints SMALLINT,
     aapc DOUBLE,
     aapc_low DOUBLE,
