@@ -205,6 +205,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "legend_above": {"fr": "{low} ou plus", "en": "{low} or more"},
     "legend_suppressed": {"fr": "non diffusable (secret statistique)",
                           "en": "not published (statistical confidentiality)"},
+    "paris_zoom": {"fr": "Paris et petite couronne", "en": "Paris and inner suburbs"},
     "map_click_hint": {"fr": "Cliquez sur un territoire pour ouvrir son profil.",
                        "en": "Click an area to open its profile."},
     "ranking_title": {"fr": "Classement", "en": "Ranking"},

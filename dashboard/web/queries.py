@@ -8,6 +8,7 @@ both keyed by the release id so a new release never serves stale results.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -194,6 +195,25 @@ def geometry(_rid: str, level: str) -> str:
     if df.empty:
         raise LookupError(level)
     return str(df.geojson.iloc[0])
+
+
+@cached
+def geometry_bounds(_rid: str, level: str) -> tuple[float, float, float, float] | None:
+    """(lon_min, lat_min, lon_max, lat_max) of a geometry level (``None`` if empty)."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in json.loads(geometry(level)).get("features", []):
+        walk(feature["geometry"]["coordinates"])
+    return (min(lons), min(lats), max(lons), max(lats)) if lons else None
 
 
 # --- indicators ------------------------------------------------------------------------------

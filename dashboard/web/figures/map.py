@@ -114,19 +114,31 @@ def _data_trace(url: str, codes: list[str], names: list[str]) -> dict[str, Any]:
             "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>"}
 
 
+def inset_label(text: str, bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """A text label above an inset (e.g. the Paris zoom), drawn on the map itself."""
+    lon_min, _lat_min, _lon_max, lat_max = bounds
+    return {"type": "scattergeo", "mode": "text", "lon": [lon_min], "textposition": "top right",
+            "lat": [lat_max + 0.05], "text": [text], "hoverinfo": "skip",
+            "textfont": {"size": 12, "color": "#3a3a3a", "family": FONT}, "showlegend": False}
+
+
 def geometry_traces(urls: dict[str, str], level: str, codes: list[str], names: list[str],
-                    suppressed_text: str) -> list[dict[str, Any]]:
-    """The four traces with geometry and area names, values empty."""
+                    suppressed_text: str, paris_label: dict[str, Any] | None = None
+                    ) -> list[dict[str, Any]]:
+    """The four choropleth traces (geometry by URL, names; values empty), then any label."""
     if level == "department":
         pcodes = [c for c in PARIS if c in codes]
         pnames = [names[codes.index(c)] for c in pcodes]
     else:
         pcodes, pnames = [], []
     purl = urls.get("paris_zoom", urls[level])
-    return [_base_trace(urls[level], codes, names, suppressed_text),
-            _data_trace(urls[level], codes, names),
-            _base_trace(purl, pcodes, pnames, suppressed_text),
-            _data_trace(purl, pcodes, pnames)]
+    traces = [_base_trace(urls[level], codes, names, suppressed_text),
+              _data_trace(urls[level], codes, names),
+              _base_trace(purl, pcodes, pnames, suppressed_text),
+              _data_trace(purl, pcodes, pnames)]
+    if pcodes and paris_label is not None:
+        traces.append(paris_label)
+    return traces
 
 
 def map_figure(traces: list[dict[str, Any]], lang: str) -> dict[str, Any]:

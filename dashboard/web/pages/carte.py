@@ -29,6 +29,7 @@ from dashboard.web.figures.map import (
     MapValues,
     apply_values,
     geometry_traces,
+    inset_label,
     make_classes,
     map_figure,
     map_values,
@@ -167,8 +168,10 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
 def _map_base(level: str, lang: str) -> dict[str, Any]:
     cat = queries.catalog()
     urls = {level: geometry_url(level), "paris_zoom": geometry_url("paris_zoom")}
+    bounds = queries.geometry_bounds("paris_zoom") if level == "department" else None
+    label = inset_label(t("paris_zoom", lang), bounds) if bounds else None
     traces = geometry_traces(urls, level, cat.codes_of(level), cat.names_of(level),
-                             t("suppressed", lang))
+                             t("suppressed", lang), label)
     return map_figure(traces, lang)
 
 
@@ -193,7 +196,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.Div(className="map-layout", children=[
             html.Div(className="map-main", children=[
                 figure_block(graph("carte-map", fig, {"scrollZoom": False}, "map-graph",
-                                   {"height": "min(600px, max(340px, 85vw))"}),
+                                   {"height": "min(540px, max(320px, 80vw))"}),
                              t("map_graph_label", lang, title=view.title),
                              html.P(t("map_click_hint", lang), className="hint"), None),
                 html.Div(legend_block(view, lang), className="legend"),
