@@ -375,6 +375,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "deprivation index of its commune. The Q5/Q1 ratio compares both ends; the slope "
               "index (SII) and the relative index (RII) use all five quintiles."},
     "m_standards": {"fr": "Populations de référence", "en": "Standard populations"},
+    "m_standards_text": {
+        "fr": "Deux populations de référence servent à standardiser les taux{_}: la population "
+              "mondiale de Segi (1960, modifiée par Doll et al. 1966), utilisée pour comparer "
+              "avec les publications internationales («{_}taux standardisé monde{_}», TSM), et "
+              "la population européenne de 2013 (ESP 2013), plus âgée, dont les taux sont plus "
+              "proches des taux bruts. Les deux utilisent 18 groupes d’âge de 5 ans.",
+        "en": "Two reference populations are used to standardise rates: Segi’s world population "
+              "(1960, modified by Doll et al. 1966), used to compare with international "
+              "publications, and the 2013 European Standard Population (ESP 2013), older, whose "
+              "rates are closer to crude rates. Both use 18 five-year age groups."},
+    "m_from_release": {"fr": "Selon cette version des données{_}: {text}",
+                       "en": "As stated by this data release: {text}"},
+    "m_intervals_methods": {
+        "fr": "Méthodes{_}: loi de Poisson exacte (Garwood 1936) pour les effectifs, les taux "
+              "bruts et les SIR{_}; méthode gamma de Tiwari et al. (2006) pour les taux "
+              "standardisés. Dans le diagramme en entonnoir, les limites à 95{_}% et 99,8{_}% "
+              "sont les quantiles exacts d’une loi de Poisson de moyenne égale aux cas attendus, "
+              "divisés par ces cas attendus.",
+        "en": "Methods: exact Poisson (Garwood 1936) for counts, crude rates and SIRs; the "
+              "gamma method of Tiwari et al. (2006) for standardised rates. In the funnel plot, "
+              "the 95% and 99.8% limits are exact quantiles of a Poisson distribution whose mean "
+              "is the expected count, divided by that expected count."},
     "m_intervals": {"fr": "Intervalles de confiance", "en": "Confidence intervals"},
     "m_intervals_text": {
         "fr": "Tous les intervalles sont à 95{_}%. Un intervalle large signale une estimation "

@@ -26,11 +26,14 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                 html.P(t(k, lang)) for k in ("m_cases", "m_crude", "m_asr", "m_sir",
                                              "m_smoothing", "m_trends", "m_inequalities")],
                 id_="indicateurs"),
-            section(t("m_standards", lang), [html.P(str(info.get("standards", "")))],
-                    id_="populations"),
-            section(t("m_intervals", lang), [html.P(t("m_intervals_text", lang)),
-                                             html.P(str(info.get("interval_methods", "")))],
-                    id_="intervalles"),
+            section(t("m_standards", lang), [
+                html.P(t("m_standards_text", lang)),
+                html.P(t("m_from_release", lang, text=info.get("standards", "")),
+                       className="hint")], id_="populations"),
+            section(t("m_intervals", lang), [
+                html.P(t("m_intervals_text", lang)), html.P(t("m_intervals_methods", lang)),
+                html.P(t("m_from_release", lang, text=info.get("interval_methods", "")),
+                       className="hint")], id_="intervalles"),
             section(t("m_suppression", lang), [
                 html.P(t("m_suppression_text", lang, max_small=threshold - 1)),
                 html.P(t("m_release_rule", lang, rule=info.get("suppression_rule", ""))),
