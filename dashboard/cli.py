@@ -22,8 +22,12 @@ def _demo(args: argparse.Namespace) -> int:
     if args.scale <= 0:
         raise SourceError("--scale must be positive")
     start = time.perf_counter()
-    report = write_demo_sources(args.out, seed=args.seed, scale=args.scale,
-                                population_xlsx=args.population_xlsx)
+    try:
+        report = write_demo_sources(args.out, seed=args.seed, scale=args.scale,
+                                    population_xlsx=args.population_xlsx,
+                                    first_year=args.first_year, last_year=args.last_year)
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
     (args.out / "SOURCE.json").write_text(json.dumps({
         "data_kind": "simulated",
         "description": ("Demo registry: simulated cases and deaths calibrated on published "
@@ -68,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=20240)
     d.add_argument("--scale", type=float, default=1.0,
                    help="multiply expected counts (e.g. 0.05 for a quick small registry)")
+    d.add_argument("--first-year", type=int, default=2010)
+    d.add_argument("--last-year", type=int, default=2023)
     d.add_argument("--population-xlsx", type=Path, default=None,
                    help="INSEE workbook to deliver as the population source")
     d.set_defaults(func=_demo)

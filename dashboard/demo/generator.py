@@ -201,9 +201,17 @@ def _with_anomalies(table: pa.Table, rng: np.random.Generator) -> pa.Table:
 
 
 def write_demo_sources(out: Path, seed: int = 20240, scale: float = 1.0,
-                       population_xlsx: Path | None = None) -> DemoReport:
-    """Write the demo sources into ``out``; return row counts and timings."""
+                       population_xlsx: Path | None = None,
+                       first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> DemoReport:
+    """Write the demo sources into ``out``; return row counts and timings.
+
+    The calibration always spans 2010-2023 (the published figures); ``first_year`` and
+    ``last_year`` choose the years delivered (a smaller registry for tests).
+    """
+    if not FIRST_YEAR <= first_year <= last_year <= LAST_YEAR:
+        raise ValueError(f"demo years must lie within {FIRST_YEAR}-{LAST_YEAR}")
     report = DemoReport()
+    keep = slice(first_year - FIRST_YEAR, last_year - FIRST_YEAR + 1)
     out.mkdir(parents=True, exist_ok=True)
     years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
     rng = np.random.default_rng(seed)
@@ -222,9 +230,9 @@ def write_demo_sources(out: Path, seed: int = 20240, scale: float = 1.0,
     sites = [s for s in calibration.site_parameters()["site_code"].unique()]
     for measure, name in (("incidence", "cases"), ("mortality", "deaths")):
         t = time.perf_counter()
-        mean = _expected(measure, sites, pop, share, deps, years, seed) * scale
+        mean = _expected(measure, sites, pop, share, deps, years, seed)[..., keep] * scale
         counts = rng.poisson(mean)
-        table = _draw_rows(measure, counts, sites, dep_codes, com, years, rng)
+        table = _draw_rows(measure, counts, sites, dep_codes, com, years[keep], rng)
         pacsv.write_csv(table, out / f"{name}.csv",
                         pacsv.WriteOptions(quoting_style="needed"))
         report.rows[name] = table.num_rows
@@ -235,7 +243,8 @@ def write_demo_sources(out: Path, seed: int = 20240, scale: float = 1.0,
         shutil.copyfile(population_xlsx, out / "population.xlsx")
         (out / "population.csv").unlink(missing_ok=True)
     else:
-        long = pop_long.assign(age_group=[AGE_LABELS[i] for i in pop_long["age_group"]])
+        long = pop_long[pop_long["year"].between(first_year, last_year)]
+        long = long.assign(age_group=[AGE_LABELS[i] for i in long["age_group"]])
         long[["year", "department", "sex", "age_group", "population"]].to_csv(
             out / "population.csv", index=False)
         (out / "population.xlsx").unlink(missing_ok=True)
