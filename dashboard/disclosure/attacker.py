@@ -17,26 +17,28 @@ INF = highspy.kHighsInf
 
 
 class AttackerLP:
-    """Warm-started HiGHS model answering "what can the attacker derive about these cells?"."""
+    """Warm-started HiGHS model answering "what can the attacker derive about these cells?".
+
+    Only cells published at construction get a row; later suppressions free their row.
+    """
 
     def __init__(self, model: Model, published: np.ndarray) -> None:
         inc, coupling = model.incidence, model.coupling
         self.inc = inc
         self.n_cells, self.n_var = inc.shape
-        mat = sparse.vstack([inc, coupling]).tocsc()
+        pub = np.flatnonzero(published)
+        self.row_of = {int(c): r for r, c in enumerate(pub)}
+        mat = sparse.vstack([inc[pub], coupling]).tocsc()
         n_rows = mat.shape[0]
-        lower = np.r_[np.zeros(self.n_cells), np.full(coupling.shape[0], -INF)]
-        upper = np.r_[np.full(self.n_cells, INF), np.zeros(coupling.shape[0])]
-        lower[: self.n_cells][published] = model.cases[published]
-        upper[: self.n_cells][published] = model.cases[published]
+        rhs = model.cases[pub].astype(float)
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_var
         lp.num_row_ = n_rows
         lp.col_cost_ = np.zeros(self.n_var)
         lp.col_lower_ = np.zeros(self.n_var)
         lp.col_upper_ = np.full(self.n_var, INF)
-        lp.row_lower_ = lower
-        lp.row_upper_ = upper
+        lp.row_lower_ = np.r_[rhs, np.full(coupling.shape[0], -INF)]
+        lp.row_upper_ = np.r_[rhs, np.zeros(coupling.shape[0])]
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = mat.indptr
         lp.a_matrix_.index_ = mat.indices
@@ -50,10 +52,12 @@ class AttackerLP:
 
     def suppress(self, cell: int) -> None:
         """Drop the equality of a newly suppressed cell."""
-        self.h.changeRowBounds(int(cell), 0.0, INF)
+        row = self.row_of.get(int(cell))
+        if row is not None:
+            self.h.changeRowBounds(row, -INF, INF)
 
-    def solve(self, weights: np.ndarray, maximize: bool) -> np.ndarray:
-        """Optimise weights · cells; return every cell's value at the optimum."""
+    def solve(self, weights: np.ndarray, maximize: bool) -> np.ndarray | None:
+        """Optimise weights · cells; every cell's value at the optimum (None: unbounded)."""
         cost = np.asarray(self.inc.T @ weights).ravel()
         h = self.h
         h.changeColsCost(self.n_var, self._cols, cost)
@@ -62,6 +66,8 @@ class AttackerLP:
         )
         h.run()
         status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return None
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"attacker LP: {h.modelStatusToString(status)}")
         if not self._warm:  # later solves only change the objective: warm primal simplex
@@ -70,10 +76,6 @@ class AttackerLP:
             self._warm = True
         x = np.asarray(h.getSolution().col_value)
         return np.asarray(self.inc @ x).ravel()
-
-    def row_duals(self) -> np.ndarray:
-        """Duals of the cell rows at the last optimum (≠ 0: the published value binds)."""
-        return np.asarray(self.h.getSolution().row_dual)[: self.n_cells]
 
 
 class ProtectionLP:

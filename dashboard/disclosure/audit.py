@@ -170,24 +170,27 @@ def audit_block(base: pd.DataFrame, cells: pd.DataFrame, dep_region: Mapping[str
         lo, hi = truth.copy(), truth.copy()
         first = True
 
-        def solve(weights: np.ndarray, maximize: bool) -> np.ndarray:
+        def solve(weights: np.ndarray, maximize: bool) -> None:
             nonlocal first, solves
             h.changeColsCost(n_var, cols, np.asarray(inc.T @ weights).ravel())
             h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
                                    else highspy.ObjSense.kMinimize)
             h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError("audit LP not optimal: "
-                                   + h.modelStatusToString(h.getModelStatus()))
+            solves += 1
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnbounded and maximize:
+                if np.count_nonzero(weights) == 1:  # this cell can grow without limit
+                    hi[weights != 0] = np.inf
+                return
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError("audit LP not optimal: " + h.modelStatusToString(status))
             if first:
                 h.setOptionValue("presolve", "off")
                 h.setOptionValue("simplex_strategy", 4)
                 first = False
-            solves += 1
             v = np.asarray(inc @ np.asarray(h.getSolution().col_value)).ravel()
             np.minimum(lo, v, out=lo)
             np.maximum(hi, v, out=hi)
-            return v
 
         rng = np.random.default_rng(12345)
         for _ in range(3):

@@ -75,6 +75,19 @@ def structured(
     return supp
 
 
+def _distinct(model: Model, cells: np.ndarray) -> np.ndarray:
+    """Cells with distinct variable sets (identical cells share their interval)."""
+    seen: set[bytes] = set()
+    out = []
+    inc = model.incidence
+    for c in cells:
+        key = inc.indices[inc.indptr[c]:inc.indptr[c + 1]].tobytes()
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return np.array(out, dtype=int)
+
+
 def unit_costs(cells: pd.DataFrame, cases: np.ndarray, threshold: int) -> np.ndarray:
     """Price of moving a published value by one unit in the protection LP.
 
@@ -104,10 +117,14 @@ def lp_complete(
     lo = model.cases.astype(float).copy()
     hi = lo.copy()
     target = threshold - TOLERANCE
-    stats = {"solves": 0, "lp_complements": 0}
+    stats = {"solves": 0, "lp_complements": 0, "individual": 0, "protected": 0}
     sens = np.flatnonzero(primary)
 
-    def record(v: np.ndarray) -> None:
+    def record(v: np.ndarray | None, weights: np.ndarray | None = None) -> None:
+        if v is None:  # unbounded: conclusive only for a single cell
+            if weights is not None and np.count_nonzero(weights) == 1:
+                hi[weights != 0] = np.inf
+            return
         np.minimum(lo, v, out=lo)
         np.maximum(hi, v, out=hi)
 
@@ -125,15 +142,16 @@ def lp_complete(
             stats["solves"] += 1
         before = len(todo)
         todo = sens[hi[sens] - lo[sens] < target]
-        if len(todo) > 0.9 * before:
+        if len(todo) > 0.97 * before:
             break
-    for s in sens:
+    for s in _distinct(model, sens):
         if hi[s] - lo[s] >= target:
             continue
+        stats["individual"] += 1
         e = np.zeros(model.cases.size)
         e[s] = 1.0
         for maximize in (True, False):
-            record(attacker.solve(e, maximize))
+            record(attacker.solve(e, maximize), e)
             stats["solves"] += 1
             if hi[s] - lo[s] >= target:
                 break
@@ -145,6 +163,7 @@ def lp_complete(
         if found is None and hi[s] - threshold >= 0:
             found = protection.reach(s, 0.0, hi[s] - threshold)
         stats["solves"] += 1
+        stats["protected"] += 1
         if found is None:
             raise RuntimeError(f"cannot protect cell {s}")
         new, point = found

@@ -84,12 +84,12 @@ def protect(
         results = [_run(t) for t in tasks]
     supp = np.zeros(len(cells), dtype=bool)
     prim = np.zeros(len(cells), dtype=bool)
-    stats = {"solves": 0, "lp_complements": 0}
+    stats: dict[str, int] = {}
     for (_, pos, _, _), (s, p, st) in zip(blocks, results, strict=True):
         supp[pos] = s
         prim[pos] = p
         for k, v in st.items():
-            stats[k] += v
+            stats[k] = stats.get(k, 0) + v
     out = cells.copy()
     out["status"] = np.where(supp, "suppressed", "published")
     reason = np.where(prim, "primary", np.where(supp, "complementary", None))
