@@ -108,6 +108,12 @@ def register(app: Dash) -> None:
                 if (meta.search !== undefined && window.location.search !== meta.search) {
                     window.dash_clientside.set_props('url', {search: meta.search});
                 }
+                // after an in-app navigation, move focus to the new page (screen readers)
+                if (window._dashboardPage && window._dashboardPage !== meta.title) {
+                    const main = document.getElementById('contenu');
+                    if (main) { main.focus({preventScroll: false}); }
+                }
+                window._dashboardPage = meta.title;
                 document.querySelectorAll('.site-nav a').forEach(function(a) {
                     if (a.classList.contains('active')) { a.setAttribute('aria-current', 'page'); }
                     else { a.removeAttribute('aria-current'); }

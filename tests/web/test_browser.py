@@ -260,3 +260,14 @@ def test_axe_other_views(driver: Any, live_url: str, axe_source: str, path: str)
     if "carte" in path:
         wait_for(lambda: map_paths(driver) > 0, what="map")
     assert run_axe(driver, axe_source) == []
+
+
+def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/?lang=en")
+    driver.find_element("css selector", ".site-nav a[href^='/carte']").click()
+    wait_for(lambda: driver.title.startswith("Map of areas"), what="map page")
+    current = driver.execute_script(
+        "return document.querySelector('.site-nav a[aria-current=\"page\"]').textContent")
+    assert current == "Map"
+    assert query(driver).get("lang") == "en" and query(driver).get("niveau") == "department"
+    assert driver.switch_to.active_element.get_attribute("id") == "contenu"
