@@ -39,7 +39,8 @@ def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
     return [(s, t(f"sex_{s}", lang)) for s in cat.site_sexes(site)]
 
 
-def period_options(cat: Catalog, lang: str, pooled_first: bool = True) -> list[tuple[str, str]]:
+def period_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+    """5-year periods first (most recent first), then single years."""
     periods = list(reversed(cat.pooled_periods)) + list(reversed(cat.single_years))
     return [(period_key(p), period_label(p)) for p in periods]
 

@@ -25,7 +25,6 @@ from dashboard.web.components import (
     table_details,
 )
 from dashboard.web.figures.map import (
-    Classes,
     MapValues,
     apply_values,
     geometry_traces,
@@ -290,5 +289,3 @@ def _values_from_search(search: str | None) -> list[str]:
     raw = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     return [raw.get(p.key, "") for p in PAGES[PAGE]]
 
-
-__all__ = ["Classes", "map_view", "register", "render"]

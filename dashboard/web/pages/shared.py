@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard.web import queries
 from dashboard.web.components import notes_box, sex_options
-from dashboard.web.i18n import normalise_lang, t
+from dashboard.web.i18n import normalise_lang
 from dashboard.web.state import PAGES, Parsed, parse, serialise
 
 
@@ -57,12 +57,3 @@ def register_sex_options(app: Dash, page: str) -> None:
         opts = [{"label": lab, "value": v} for v, lab in sex_options(cat, site, lang)]
         allowed = cat.site_sexes(site)
         return opts, (no_update if sex in allowed else allowed[0])
-
-
-def loading(children: Any, lang: str) -> Any:
-    """Children as they are (Dash's loading spinners are avoided: they move focus)."""
-    return children
-
-
-def title_text(key: str, lang: str) -> str:
-    return t(key, lang)
