@@ -48,7 +48,8 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(sources=args.sources, out=args.out,
                         years=as_years(args.first_year, args.last_year),
                         threshold=args.threshold, max_rejected_share=args.max_rejected,
-                        reports_dir=args.reports, progress=not args.quiet)
+                        reports_dir=args.reports, progress=not args.quiet,
+                        sites=args.sites.split(",") if args.sites else None)
     if opts.threshold < 2:
         raise SourceError("--threshold must be at least 2")
     report = build_release(opts)
@@ -88,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
                    help="stop when a source has a larger share of rejected rows (default 0.02)")
     b.add_argument("--reports", type=Path, default=None,
                    help="folder for the rejection and audit reports (default SOURCES/reports)")
+    b.add_argument("--sites", default=None,
+                   help="comma-separated site codes to publish (default: every site)")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
     b.set_defaults(func=_build)
     s = sub.add_parser("serve", help="serve the dashboard (development server)")

@@ -72,6 +72,7 @@ class BuildOptions:
     data_kind: str | None = None  # read from sources/SOURCE.json when None
     reports_dir: Path | None = None
     progress: bool = True
+    sites: list[str] | None = None  # publish only these sites (quick builds, tests)
 
 
 @dataclass
@@ -126,6 +127,9 @@ def release_id(tables: dict[str, pd.DataFrame], created: datetime) -> str:
 def build_release(opts: BuildOptions) -> BuildReport:
     """Run the whole build; raise ``SourceError`` (one clear line) on bad input."""
     report = BuildReport()
+    unknown = set(opts.sites or ()) - set(sites()["site_code"])
+    if unknown:
+        raise SourceError(f"unknown site code(s): {', '.join(sorted(unknown))}")
     meta = source_metadata(opts.sources)
     data_kind = opts.data_kind or meta.get("data_kind", "observed")
     reports_dir = opts.reports_dir or opts.sources / "reports"
@@ -153,12 +157,14 @@ def build_release(opts: BuildOptions) -> BuildReport:
     step("aggregate", t)
 
     t = time.perf_counter()
-    tables = {m: (cell_defs.indicator_cells(agg, m), cell_defs.inequality_cells(agg, m))
+    only = opts.sites
+    tables = {m: (cell_defs.indicator_cells(agg, m, only), cell_defs.inequality_cells(agg, m, only))
               for m in MEASURES}
     cells = pd.concat([_cells_frame(tab, name) for ind, ineq in tables.values()
                        for tab, name in ((ind, "indicator"), (ineq, "inequality"))],
                       ignore_index=True)
-    base = pd.concat([cell_defs.disclosure_base(agg, m) for m in MEASURES], ignore_index=True)
+    base = pd.concat([cell_defs.disclosure_base(agg, m, only) for m in MEASURES],
+                     ignore_index=True)
     step("cells", t)
 
     t = time.perf_counter()
@@ -211,7 +217,7 @@ def build_release(opts: BuildOptions) -> BuildReport:
         "schema_version": SCHEMA_VERSION, "software_version": __version__,
     }])
     final["geo"] = geo_table()
-    final["site"] = sites()
+    final["site"] = sites()[sites()["site_code"].isin(only or sites()["site_code"])]
     final["geometry"] = _geometry()
     write_release(opts.out, final)
     step("write", t)

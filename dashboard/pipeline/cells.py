@@ -60,9 +60,11 @@ def _geo_matrix(geo: pd.DataFrame, deps: list[str]) -> np.ndarray:
     return m
 
 
-def _site_matrix(slots: list[str]) -> tuple[list[str], np.ndarray]:
-    """Published sites and their membership of count slots ('all' = every slot)."""
-    codes = list(sites()["site_code"])
+def _site_matrix(slots: list[str], only: list[str] | None = None
+                 ) -> tuple[list[str], np.ndarray]:
+    """Published sites (all, or ``only``) and their membership of count slots ('all' = every
+    slot)."""
+    codes = [s for s in sites()["site_code"] if only is None or s in only]
     m = np.array([[1.0 if s == "all" or s == slot else 0.0 for slot in slots] for s in codes])
     return codes, m
 
@@ -86,11 +88,11 @@ def _keys(grid: dict[str, list], mask: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def indicator_cells(agg: Aggregates, measure: str) -> CellTable:
+def indicator_cells(agg: Aggregates, measure: str, only: list[str] | None = None) -> CellTable:
     """Indicator cells of one measure: (geo, site, sex, period) with age vectors."""
     geo = geo_table()
     g = _geo_matrix(geo, agg.departments)
-    site_codes, s = _site_matrix(agg.slots)
+    site_codes, s = _site_matrix(agg.slots, only)
     p = _period_matrix(agg.years)
     counts = np.einsum("ts,gd,xk,py,sdqkay->gtxpa", s, g, SEX_MATRIX, p, agg.counts[measure],
                        optimize=True)
@@ -104,12 +106,12 @@ def indicator_cells(agg: Aggregates, measure: str) -> CellTable:
     return CellTable(keys, counts[mask].astype(np.int64), pop[mask])
 
 
-def inequality_cells(agg: Aggregates, measure: str) -> CellTable:
+def inequality_cells(agg: Aggregates, measure: str, only: list[str] | None = None) -> CellTable:
     """Quintile cells of one measure at country and region level."""
     geo = geo_table()
     geo = geo[geo["level"] != "department"].reset_index(drop=True)
     g = _geo_matrix(geo, agg.departments)
-    site_codes, s = _site_matrix(agg.slots)
+    site_codes, s = _site_matrix(agg.slots, only)
     p = _period_matrix(agg.years)
     c5 = agg.counts[measure][:, :, 1:]
     pop5 = agg.population[:, 1:]
@@ -142,9 +144,9 @@ def _finish_keys(keys: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
-def disclosure_base(agg: Aggregates, measure: str) -> pd.DataFrame:
+def disclosure_base(agg: Aggregates, measure: str, only: list[str] | None = None) -> pd.DataFrame:
     """Finest counts for disclosure control: site × department × quintile × sex × year."""
-    site_codes, s = _site_matrix(agg.slots)
+    site_codes, s = _site_matrix(agg.slots, only)
     c = np.einsum("ts,sdqkay->tdqky", s, agg.counts[measure], optimize=True)
     idx = np.nonzero(c)
     return pd.DataFrame({
