@@ -45,5 +45,6 @@ def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_c
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         margin={"l": 10, "r": 10, "t": 30, "b": 40},
         separators=",\u202f" if lang == "fr" else ".,",
-        xaxis=axis(x_title), yaxis=axis("", categoryorder="array",
-                                        categoryarray=d.name.tolist(), tickfont={"size": 12}))}
+        xaxis=axis(x_title),
+        yaxis=axis("", categoryorder="array", categoryarray=d.name.tolist(),
+                   range=[-0.7, len(d) - 0.3], tickfont={"size": 12}))}
