@@ -10,6 +10,7 @@ from dash import Dash, dcc, html
 from dashboard.cache import init_cache
 from dashboard.web import queries, routing
 from dashboard.web.layout import INDEX_STRING, META_TAGS
+from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import init_server
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -32,6 +33,8 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     init_server(app.server, routing.is_known_path)
     routing.register(app)
     _init_api(app, release_path)
+    with app.server.test_request_context("/"):
+        warm_page_bundles(app.server, app.index())
     return app
 
 

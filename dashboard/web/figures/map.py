@@ -180,10 +180,11 @@ def hover_template(decimals: int, with_ci: bool, unit: str, lang: str) -> str:
 def map_values(codes: list[str], values: np.ndarray, ci: np.ndarray | None, classes: Classes,
                level: str, unit: str, lang: str) -> MapValues:
     """Arrays in the order of ``codes`` (values rounded as displayed), scale and hover text."""
-    z = np.round(values.astype(float), classes.decimals if classes.kind == "quantile"
-                 else 2)
+    # C-contiguous float64 arrays: orjson writes them natively (NaN as null)
+    decimals = classes.decimals if classes.kind == "quantile" else 2
+    z = np.ascontiguousarray(np.round(values.astype(float), decimals))
     if ci is not None:
-        ci = np.round(ci.astype(float), classes.decimals if classes.kind == "quantile" else 2)
+        ci = np.ascontiguousarray(np.round(ci.astype(float), decimals))
     paris = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
     scale, zmin, zmax = classes.scale(z)
     return MapValues(z, ci, paris, scale, zmin, zmax,
