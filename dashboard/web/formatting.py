@@ -20,6 +20,11 @@ def _is_missing(x: Any) -> bool:
         return True
 
 
+def colon(lang: str = "fr") -> str:
+    """`` : `` in French, ``: `` in English."""
+    return f"{NNBSP}: " if lang == "fr" else ": "
+
+
 def fmt_number(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) -> str:
     """Format a number with grouped thousands; ``—`` when missing."""
     if _is_missing(x):
@@ -58,7 +63,7 @@ def fmt_interval(low: Any, high: Any, lang: str = "fr", decimals: int = 1,
     f = fmt_percent if percent else fmt_number
     lo, hi = f(low, lang, decimals), f(high, lang, decimals)
     if lang == "fr":
-        return f"IC 95{NNBSP}% : {lo} à {hi}"
+        return f"IC 95{NNBSP}%{NNBSP}: {lo} à {hi}"
     return f"95% CI: {lo} to {hi}"
 
 

@@ -14,7 +14,7 @@ from dashboard.web import queries
 from dashboard.web.components import data_table, table_details
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.trends import colour, series_traces, trends_figure
-from dashboard.web.formatting import fmt_interval, fmt_number, fmt_percent
+from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, trend_label
 from dashboard.web.summaries import trend_summary
@@ -43,7 +43,8 @@ def trend_rows(areas: list[Area], measure: str, site: str, sex: str, lang: str) 
             continue
         segs = queries.trend_segments(measure, site, sex, a.level, a.code)
         seg_text = "; ".join(
-            f"{int(s.year_start)}–{int(s.year_end)} : {_apc(s.apc, s.apc_low, s.apc_high, lang)}"
+            f"{int(s.year_start)}–{int(s.year_end)}{colon(lang)}"
+            f"{_apc(s.apc, s.apc_low, s.apc_high, lang)}"
             for s in segs.itertuples())
         rows.append([a.name, trend_label(tr.get("label"), lang),
                      _apc(tr.get("aapc"), tr.get("aapc_low"), tr.get("aapc_high"), lang),
@@ -75,7 +76,7 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
             fitted = queries.trend_fitted(measure, site, sex, a.level, a.code)
         col = colour(0 if a.level == "country" else next(others))
         traces += series_traces(df, indicator, a.name, col, pooled, fitted,
-                                t("fitted", lang))
+                                t("fitted", lang), lang)
         sentence = trend_summary(a.name, df, indicator, ind.label(lang, measure), lang,
                                  ind.decimals)
         if sentence:

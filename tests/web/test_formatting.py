@@ -44,7 +44,7 @@ def test_percent_and_sign() -> None:
 
 
 def test_interval_and_value() -> None:
-    assert fmt_interval(1.2, 3.4, "fr") == f"IC 95{NNBSP}% : 1,2 à 3,4"
+    assert fmt_interval(1.2, 3.4, "fr") == f"IC 95{NNBSP}%{NNBSP}: 1,2 à 3,4"
     assert fmt_interval(1.2, 3.4, "en") == "95% CI: 1.2 to 3.4"
     assert fmt_interval(None, 3.4, "en") == ""
     assert fmt_value_ci(10, 9, 11, "en", 0) == "10 (95% CI: 9 to 11)"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, axis, base_layout
+from dashboard.web.formatting import colon
 
 try:  # the statistics package's exact (interpolated) Poisson limits
     from dashboard.stats.funnel import sir_limits
@@ -66,7 +67,7 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                    "text": d.name.tolist(), "marker": {"color": colours, "size": 7,
                                                        "line": {"color": "#ffffff", "width": 0.5}},
                    "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
-                   + " : %{x}<br>SIR : %{y}<extra></extra>"})
+                   + colon(lang) + "%{x:,.1f}<br>SIR" + colon(lang) + "%{y:,.2f}<extra></extra>"})
     if highlight is not None:
         h = d[d.geo_code == highlight]
         if not h.empty:
@@ -75,7 +76,8 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                            "text": h.name.tolist(), "textposition": "top center",
                            "marker": {"color": ACCENT, "size": 14, "symbol": "diamond",
                                       "line": {"color": "#ffffff", "width": 1}},
-                           "hovertemplate": "<b>%{text}</b><br>SIR : %{y}<extra></extra>"})
+                           "hovertemplate": "<b>%{text}</b><br>SIR" + colon(lang)
+                           + "%{y:,.2f}<extra></extra>"})
     return {"data": traces, "layout": base_layout(
         height=440, showlegend=True, legend={"orientation": "h", "y": -0.2},
         separators=",\u202f" if lang == "fr" else ".,",

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.web.figures.common import ACCENT, axis, base_layout
+from dashboard.web.formatting import colon
 
 
 def quintile_figure(df: pd.DataFrame, col: str, x_labels: list[str], y_title: str,
@@ -21,7 +22,7 @@ def quintile_figure(df: pd.DataFrame, col: str, x_labels: list[str], y_title: st
                          "array": (d[f"{col}_high"] - d[col]).round(2).tolist(),
                          "arrayminus": (d[col] - d[f"{col}_low"]).round(2).tolist(),
                          "color": ACCENT, "thickness": 1.5, "width": 6},
-             "hovertemplate": "%{x} : %{y}<extra></extra>"}
+             "hovertemplate": "%{x}" + colon(lang) + "%{y:,.1f}<extra></extra>"}
     return {"data": [trace], "layout": base_layout(
         height=360, separators=",\u202f" if lang == "fr" else ".,",
         xaxis=axis("", categoryorder="array", categoryarray=x_labels),
@@ -40,7 +41,8 @@ def statistic_over_time_figure(df: pd.DataFrame, y_title: str, reference: float 
          "fill": "tonexty", "fillcolor": "rgba(0,0,145,0.15)", "line": {"width": 0},
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines+markers", "x": x, "y": d.value.round(3).tolist(),
-         "line": {"color": ACCENT, "width": 2.5}, "hovertemplate": "%{x} : %{y}<extra></extra>"},
+         "line": {"color": ACCENT, "width": 2.5},
+         "hovertemplate": "%{x}" + colon(lang) + "%{y:,.2f}<extra></extra>"},
     ]
     shapes = []
     if reference is not None:

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.web.figures.common import FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
+from dashboard.web.formatting import colon
 
 
 def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
                    reference: float | None, x_title: str, flag_labels: dict[str, str],
-                   lang: str) -> dict[str, Any]:
+                   lang: str, decimals: int = 1) -> dict[str, Any]:
     """Horizontal dot-and-whisker chart of published areas, highest at the top.
 
     ``df`` has ``name``, the value columns and ``sir_flag``; suppressed rows are skipped.
@@ -27,7 +28,8 @@ def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_c
             "type": "scatter", "mode": "markers", "name": flag_labels[flag],
             "x": part[value_col].round(3).tolist(), "y": part.name.tolist(),
             "marker": {"color": FLAG_COLOURS[flag], "symbol": FLAG_SYMBOLS[flag], "size": 8},
-            "hovertemplate": "%{y}: %{x}<extra>" + flag_labels[flag] + "</extra>"}
+            "hovertemplate": "%{y}" + colon(lang) + "%{x:,." + str(decimals) + "f}<extra>"
+            + flag_labels[flag] + "</extra>"}
         if low_col and high_col:
             trace["error_x"] = {"type": "data", "symmetric": False,
                                 "array": (part[high_col] - part[value_col]).round(3).tolist(),

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.web.figures.common import SERIES, axis, base_layout
+from dashboard.web.formatting import colon
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -16,7 +17,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def series_traces(df: pd.DataFrame, col: str, name: str, colour: str, pooled: bool,
-                  fitted: pd.DataFrame | None, fitted_label: str) -> list[dict[str, Any]]:
+                  fitted: pd.DataFrame | None, fitted_label: str,
+                  lang: str = "fr") -> list[dict[str, Any]]:
     """Band (low/high), observed line and, if any, the fitted joinpoint line of one area."""
     d = df.dropna(subset=[col])
     x = ((d.year_start + d.year_end) / 2).tolist() if pooled else d.year_end.tolist()
@@ -35,7 +37,8 @@ def series_traces(df: pd.DataFrame, col: str, name: str, colour: str, pooled: bo
     traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
                    "y": d[col].round(2).tolist(), "text": period, "legendgroup": name,
                    "line": {"color": colour, "width": 2.5}, "marker": {"size": 7},
-                   "hovertemplate": f"<b>{name}</b><br>%{{text}} : %{{y}}<extra></extra>"})
+                   "hovertemplate": f"<b>{name}</b><br>%{{text}}{colon(lang)}%{{y:,.1f}}"
+                                    "<extra></extra>"})
     if fitted is not None and not fitted.empty and not pooled:
         traces.append({"type": "scatter", "mode": "lines", "name": f"{name} — {fitted_label}",
                        "x": fitted.year.tolist(), "y": fitted.asr_world_fitted.round(2).tolist(),

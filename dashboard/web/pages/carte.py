@@ -144,7 +144,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
         reference = None
     flags = {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")}
     fig = ranking_figure(df, ind.code, ind.low, ind.high, reference,
-                         ind.axis_title(lang, measure), flags, lang)
+                         ind.axis_title(lang, measure), flags, lang, ind.decimals)
     rows = []
     for r in df.sort_values(ind.code, ascending=False, na_position="last").to_dict("records"):
         published = r["status"] == "published"
