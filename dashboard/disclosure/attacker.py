@@ -11,7 +11,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from dashboard.disclosure.cells import Model
+from dashboard.disclosure.cells import Model, fixed_variables
 
 INF = highspy.kHighsInf
 
@@ -19,18 +19,29 @@ INF = highspy.kHighsInf
 class AttackerLP:
     """Warm-started HiGHS model answering "what can the attacker derive about these cells?".
 
-    Only cells published at construction get a row; later suppressions free their row.
+    Variables pinned by published cells are substituted out; only cells published at
+    construction get a row, later suppressions free their row (or ask for a rebuild when the
+    cell was pinning variables).
     """
 
     def __init__(self, model: Model, published: np.ndarray) -> None:
         inc, coupling = model.incidence, model.coupling
         self.inc = inc
-        self.n_cells, self.n_var = inc.shape
-        pub = np.flatnonzero(published)
+        self.n_cells = inc.shape[0]
+        self.fixed, self.fixed_value = fixed_variables(inc, published, model.cases)
+        self.free = np.flatnonzero(~self.fixed)
+        self.n_var = self.free.size
+        pins = np.asarray(inc[:, self.fixed].sum(axis=1)).ravel() > 0
+        self.pinning = published & pins
+        known = np.asarray(inc @ self.fixed_value).ravel()
+        inc_free = inc[:, self.free]
+        has_free = np.diff(inc_free.indptr) > 0
+        pub = np.flatnonzero(published & has_free)
         self.row_of = {int(c): r for r, c in enumerate(pub)}
-        mat = sparse.vstack([inc[pub], coupling]).tocsc()
+        cpl_known = np.asarray(coupling @ self.fixed_value).ravel()
+        mat = sparse.vstack([inc_free[pub], coupling[:, self.free]]).tocsc()
         n_rows = mat.shape[0]
-        rhs = model.cases[pub].astype(float)
+        rhs = model.cases[pub].astype(float) - known[pub]
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_var
         lp.num_row_ = n_rows
@@ -38,11 +49,13 @@ class AttackerLP:
         lp.col_lower_ = np.zeros(self.n_var)
         lp.col_upper_ = np.full(self.n_var, INF)
         lp.row_lower_ = np.r_[rhs, np.full(coupling.shape[0], -INF)]
-        lp.row_upper_ = np.r_[rhs, np.zeros(coupling.shape[0])]
+        lp.row_upper_ = np.r_[rhs, -cpl_known]
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = mat.indptr
         lp.a_matrix_.index_ = mat.indices
         lp.a_matrix_.value_ = mat.data
+        self.inc_free = inc_free.tocsr()
+        self.known = known
         self.h = highspy.Highs()
         self.h.silent()
         self.h.setOptionValue("random_seed", 0)
@@ -50,15 +63,20 @@ class AttackerLP:
         self._warm = False
         self._cols = np.arange(self.n_var, dtype=np.int32)
 
-    def suppress(self, cell: int) -> None:
-        """Drop the equality of a newly suppressed cell."""
+    def suppress(self, cell: int) -> bool:
+        """Drop the equality of a newly suppressed cell; False if the model must be rebuilt."""
+        if self.pinning[int(cell)]:
+            return False
         row = self.row_of.get(int(cell))
         if row is not None:
             self.h.changeRowBounds(row, -INF, INF)
+        return True
 
     def solve(self, weights: np.ndarray, maximize: bool) -> np.ndarray | None:
         """Optimise weights · cells; every cell's value at the optimum (None: unbounded)."""
-        cost = np.asarray(self.inc.T @ weights).ravel()
+        if self.n_var == 0:
+            return self.known.copy()
+        cost = np.asarray(self.inc_free.T @ weights).ravel()
         h = self.h
         h.changeColsCost(self.n_var, self._cols, cost)
         h.changeObjectiveSense(
@@ -75,7 +93,7 @@ class AttackerLP:
             h.setOptionValue("simplex_strategy", 4)
             self._warm = True
         x = np.asarray(h.getSolution().col_value)
-        return np.asarray(self.inc @ x).ravel()
+        return self.known + np.asarray(self.inc_free @ x).ravel()
 
 
 class ProtectionLP:

@@ -229,3 +229,34 @@ def build_model(
         coupling = sparse.vstack([coupling, -coupling]).tocsr()
     cases = np.asarray(inc @ values).ravel()
     return Model(cells, inc, values, coupling, cases)
+
+
+def fixed_variables(
+    incidence: sparse.csr_matrix, published: np.ndarray, cases: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Variables the attacker pins down directly: (mask, value).
+
+    A published zero pins all its variables to 0; a published cell with a single variable left
+    pins that variable. Repeated until nothing changes. The LPs then only carry the others.
+    """
+    n_var = incidence.shape[1]
+    fixed = np.zeros(n_var, dtype=bool)
+    value = np.zeros(n_var)
+    rows = np.flatnonzero(published)
+    ptr, ind = incidence.indptr, incidence.indices
+    zero = rows[cases[rows] == 0]
+    for c in zero:
+        fixed[ind[ptr[c]:ptr[c + 1]]] = True
+    changed = True
+    while changed:
+        changed = False
+        free_count = np.asarray(incidence[rows] @ (~fixed).astype(float)).ravel()
+        for c in rows[free_count == 1]:
+            members = ind[ptr[c]:ptr[c + 1]]
+            free = members[~fixed[members]]
+            if free.size != 1:
+                continue
+            value[free[0]] = cases[c] - value[members].sum()
+            fixed[free[0]] = True
+            changed = True
+    return fixed, value

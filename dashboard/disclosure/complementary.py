@@ -117,7 +117,7 @@ def lp_complete(
     lo = model.cases.astype(float).copy()
     hi = lo.copy()
     target = threshold - TOLERANCE
-    stats = {"solves": 0, "lp_complements": 0, "individual": 0, "protected": 0}
+    stats = {"solves": 0, "lp_complements": 0, "individual": 0, "protected": 0, "rebuilds": 0}
     sens = np.flatnonzero(primary)
 
     def record(v: np.ndarray | None, weights: np.ndarray | None = None) -> None:
@@ -167,11 +167,15 @@ def lp_complete(
         if found is None:
             raise RuntimeError(f"cannot protect cell {s}")
         new, point = found
+        rebuild = False
         for c in new:
             if not supp[c]:
                 supp[c] = True
-                attacker.suppress(c)
+                rebuild |= not attacker.suppress(c)
                 protection.suppress(c)
                 stats["lp_complements"] += 1
+        if rebuild:
+            attacker = AttackerLP(model, ~supp)
+            stats["rebuilds"] += 1
         record(point)
     return supp, stats
