@@ -42,7 +42,7 @@ def trend_rows(areas: list[Area], measure: str, site: str, sex: str, lang: str) 
             rows.append([a.name, t("trend_none", lang), "", "", ""])
             continue
         segs = queries.trend_segments(measure, site, sex, a.level, a.code)
-        seg_text = "; ".join(
+        seg_text = ("\u202f; " if lang == "fr" else "; ").join(
             f"{int(s.year_start)}–{int(s.year_end)}{colon(lang)}"
             f"{_apc(s.apc, s.apc_low, s.apc_high, lang)}"
             for s in segs.itertuples())

@@ -27,6 +27,7 @@ SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]  # YlGnBu, 
 DIVERGING = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"]  # PuOr
 SIR_BREAKS = [0.8, 0.91, 0.97, 1.03, 1.1, 1.25]
 SUPPRESSED = "#9e9e9e"
+BORDER = "#8a8a8a"  # area outlines: the middle (near-white) SIR class stays visible
 PARIS = ["75", "92", "93", "94"]
 
 
@@ -102,7 +103,7 @@ def _base_trace(url: str, codes: list[str], names: list[str], hover: str) -> dic
     return {"type": "choropleth", "geojson": url, "featureidkey": "properties.code",
             "locations": codes, "z": [0] * len(codes), "text": names,
             "colorscale": [[0, SUPPRESSED], [1, SUPPRESSED]], "showscale": False,
-            "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+            "marker": {"line": {"color": BORDER, "width": 0.5}},
             "hovertemplate": "<b>%{text}</b><br>" + hover + "<extra></extra>"}
 
 
@@ -110,7 +111,7 @@ def _data_trace(url: str, codes: list[str], names: list[str]) -> dict[str, Any]:
     return {"type": "choropleth", "geojson": url, "featureidkey": "properties.code",
             "locations": codes, "z": [None] * len(codes), "text": names,
             "coloraxis": "coloraxis",
-            "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+            "marker": {"line": {"color": BORDER, "width": 0.5}},
             "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>"}
 
 
