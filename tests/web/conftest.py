@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from dashboard.web.app import create_app
 
 @pytest.fixture(scope="session")
 def dash_app(fixture_release: Path) -> Dash:
-    """The dashboard reading the fixture release."""
+    """The dashboard reading the fixture release (no background brotli-11 work in tests)."""
+    os.environ.setdefault("DASHBOARD_PRECOMPRESS", "0")
     return create_app(fixture_release)
 
 
