@@ -62,6 +62,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The page you asked for does not exist or has moved. Check the address or "
               "start again from the home page."},
     "not_found_back": {"fr": "Retour à l’accueil", "en": "Back to the home page"},
+    "title_unavailable": {"fr": "Données indisponibles", "en": "Data unavailable"},
+    "release_unavailable": {
+        "fr": "Les données ne sont pas disponibles sur ce serveur pour le moment. Réessayez "
+              "dans quelques minutes.",
+        "en": "The data are not available on this server at the moment. Please try again in a "
+              "few minutes."},
     "unknown_area": {"fr": "Ce territoire n’existe pas dans les données publiées.",
                      "en": "This area does not exist in the published data."},
     # Controls

@@ -64,7 +64,10 @@ def is_known_path(path: str) -> bool:
     """True for the dashboard's page paths (used to answer unknown paths with HTTP 404)."""
     route = resolve(path)
     if route.page == "territoire":
-        return route.args["code"].upper() in queries.catalog().codes_of(route.args["level"])
+        try:
+            return route.args["code"].upper() in queries.catalog().codes_of(route.args["level"])
+        except ReleaseNotFound:
+            return True
     return route.page != "introuvable"
 
 
@@ -92,9 +95,11 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         try:
             return render(pathname, search)
-        except ReleaseNotFound as exc:  # no release file: say so, politely
-            return [html.Main(html.P(str(exc)))], {"title": t("title_not_found"), "lang": "fr",
-                                                    "search": search or ""}
+        except ReleaseNotFound:  # no release file yet: say so, politely (no server path)
+            lang = "en" if "lang=en" in (search or "") else "fr"
+            content = [html.Main(id="contenu", className="main", children=[
+                html.H1(t("title_unavailable", lang)), html.P(t("release_unavailable", lang))])]
+            return content, {"title": t("title_unavailable", lang), "lang": lang}
 
     # Title, <html lang>, canonical URL (stale parameters replaced) and focus on navigation.
     clientside_callback(

@@ -8,6 +8,7 @@ from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, abort, request
 from flask_compress import Compress
 
+from dashboard.data_access import ReleaseNotFound
 from dashboard.web import queries
 from dashboard.web.precompress import accepts_br, init_precompression
 
@@ -46,7 +47,11 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
 
     @server.route("/geo/<release_id>/<level>.json")
     def geometry(release_id: str, level: str) -> Response:
-        if release_id != queries.release().release_id:
+        try:
+            current = queries.release().release_id
+        except ReleaseNotFound:
+            abort(503)
+        if release_id != current:
             abort(404)
         try:
             body = queries.geometry(level)

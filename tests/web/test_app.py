@@ -139,3 +139,23 @@ def test_download_links_are_served_by_the_api(dash_app: Dash) -> None:
     assert len(links) == 8
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: Any,
+                                             tmp_path: Any) -> None:
+    from dashboard.web import queries
+    from dashboard.web.app import create_app
+
+    try:
+        app = create_app(tmp_path / "absent.duckdb")
+        client = app.server.test_client()
+        assert client.get("/carte").status_code == 200
+        assert client.get("/territoire/departement/69").status_code == 200
+        assert client.get("/geo/x/department.json").status_code == 503
+        dep = find_dependency(client.get("/_dash-dependencies").get_json(), "page.children")
+        r = client.post("/_dash-update-component",
+                        json=callback_payload(dep, ["/carte"], ["?lang=en"]))
+        assert r.status_code == 200 and "Data unavailable" in r.get_data(as_text=True)
+        assert "absent.duckdb" not in r.get_data(as_text=True)
+    finally:
+        queries.use_release(fixture_release)
