@@ -64,7 +64,7 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
     @wraps(fn)
     def wrapper(*args: Any) -> T:
         rid = f"{release().release_id}:{CODE_VERSION}"
-        key = (fn.__name__, rid, *args)
+        key = (f"{fn.__module__}.{fn.__qualname__}", rid, *args)
         with _local_lock:
             if key in _local:
                 _local.move_to_end(key)
