@@ -104,7 +104,7 @@ def scroll_box(child: Any, lang: str, label: str | None = None,
 
 
 def download_links(endpoint: str, params: dict[str, Any], lang: str,
-                   title_key: str = "downloads") -> html.Div:
+                   title_key: str = "downloads", suffix: str = "") -> html.Div:
     """« Télécharger les données » links to the API, one per format, with the view's filters."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
     links = []
@@ -112,9 +112,10 @@ def download_links(endpoint: str, params: dict[str, Any], lang: str,
         label = t(f"download_{fmt.replace('-', '_')}", lang)
         href = f"/api/v1/{endpoint}?" + urlencode({**clean, "format": fmt}, safe=",")
         links.append(html.Li(html.A(label, href=href, className="download",
-                                    **{"aria-label": t("download_label", lang, fmt=label)})))
+                                    **{"aria-label": t("download_label", lang, fmt=label)
+                                       + suffix})))
     return html.Div(className="downloads", children=[
-        html.Span(t(title_key, lang), className="downloads-title"),
+        html.Span(t(title_key, lang) + suffix, className="downloads-title"),
         html.Ul(links)])
 
 

@@ -132,6 +132,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag_long_not_different": {"fr": "pas de différence significative avec la France",
                                 "en": "no significant difference with France"},
     "ineq_indices": {"fr": "Indicateurs d’inégalité", "en": "Inequality indices"},
+    "group_country_region": {"fr": "France et régions", "en": "France and regions"},
+    "group_department": {"fr": "départements", "en": "departments"},
     "downloads_rates": {"fr": "Télécharger les taux", "en": "Download the rates"},
     "downloads_trends": {"fr": "Télécharger les tendances", "en": "Download the trends"},
     "suppressed": {"fr": "non diffusable (secret statistique)",

@@ -156,3 +156,15 @@ def test_count_areas(n: int, lang: str, expected: str) -> None:
 def test_t_fills_placeholders_and_typography() -> None:
     assert t("footer_licence", "en", licence="X") == "Data under X."
     assert "\u202f:" in t("simulated_banner", "fr")
+
+
+def test_download_filters_never_mix_department_and_region_codes() -> None:
+    from dashboard.web.trendview import Area, area_groups
+
+    fr, reg, dep = Area("country", "FR", "France"), Area("region", "84", "ARA"), \
+        Area("department", "84", "Vaucluse")
+    assert area_groups([fr, reg]) == [("all", {"level": "country,region", "geo": "FR,84"})]
+    assert area_groups([fr, dep]) == [("all", {"level": "country,department", "geo": "FR,84"})]
+    assert area_groups([fr, reg, dep]) == [
+        ("country_region", {"level": "country,region", "geo": "FR,84"}),
+        ("department", {"level": "department", "geo": "84"})]

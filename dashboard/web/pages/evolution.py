@@ -33,7 +33,7 @@ from dashboard.web.state import (
     parse_area,
     serialise,
 )
-from dashboard.web.trendview import Area, trend_view
+from dashboard.web.trendview import Area, area_groups, trend_view
 
 PAGE = "evolution"
 SIMPLE_KEYS = ["mesure", "localisation", "sexe", "indicateur", "rythme"]
@@ -77,17 +77,17 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     summary = [html.P(s) for s in view.summary]
     if state["indicateur"] != "asr_world" or pooled:
         summary.append(html.P(t("trend_only_world", lang), className="hint"))
-    params = {"measure": state["mesure"], "site": state["localisation"], "sex": state["sexe"],
-              "level": ",".join(dict.fromkeys(a.level for a in areas)),
-              "geo": ",".join(a.code for a in areas)}
-    single, pooled_p = cat.single_years, cat.pooled_periods
-    spans = pooled_p if pooled else single
-    if spans:
-        params |= {"year_start": spans[0][0], "year_end": spans[-1][1]}
-    links = html.Div([
-        download_links("indicators", params, lang, "downloads_rates"),
-        download_links("trends", {k: params[k] for k in ("measure", "site", "sex", "level",
-                                                         "geo")}, lang, "downloads_trends")])
+    base = {"measure": state["mesure"], "site": state["localisation"], "sex": state["sexe"]}
+    spans = cat.pooled_periods if pooled else cat.single_years
+    years = {"year_start": spans[0][0], "year_end": spans[-1][1]} if spans else {}
+    groups = area_groups(areas)
+    links = []
+    for key, title in (("indicators", "downloads_rates"), ("trends", "downloads_trends")):
+        for group, where in groups:
+            suffix = "" if group == "all" else f" ({t('group_' + group, lang)})"
+            params = {**base, **where, **(years if key == "indicators" else {})}
+            links.append(download_links(key, params, lang, title, suffix))
+    links = html.Div(links)
     return view.figure, summary, view.trend_table, view.data_table, links, caption
 
 
