@@ -129,6 +129,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
         "key_title": t("profile_key", lang, site=site, sex=sex, period=period),
         "key": key_figures(areas[0], state, lang),
         "compare": scroll_box(comparison_table(areas, state, lang), lang),
+        "sites_title": t("profile_sites", lang, sex=sex, period=period),
         "sites": scroll_box(sites_table(areas[0], state, lang), lang),
         "trend_title": t("profile_trends", lang, site=site, sex=sex),
         "trend_fig": tv.figure, "trend_summary": [html.P(s) for s in tv.summary],
@@ -140,7 +141,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     }
 
 
-ORDER = ["key_title", "key", "compare", "sites", "trend_title", "trend_fig", "trend_summary",
+ORDER = ["key_title", "key", "compare", "sites_title", "sites", "trend_title", "trend_fig", "trend_summary",
          "trend_table", "funnel_title", "funnel_fig", "funnel_text", "funnel_table", "downloads"]
 PROPS = {"trend_fig": "figure", "funnel_fig": "figure"}
 
@@ -170,8 +171,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(out["key_title"], id="territoire-key_title"),
         html.Div(out["key"], id="territoire-key", className="key-figures"),
         html.Div(out["compare"], id="territoire-compare"),
-        html.H2(t("profile_sites", lang, sex=t(f"sex_{state['sexe']}", lang).lower(),
-                  period=state["periode"].replace("-", "–"))),
+        html.H2(out["sites_title"], id="territoire-sites_title"),
         html.Div(out["sites"], id="territoire-sites"),
         html.H2(out["trend_title"], id="territoire-trend_title"),
         figure_block(graph("territoire-trend_fig", out["trend_fig"]), out["trend_title"],
