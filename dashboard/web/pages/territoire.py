@@ -141,8 +141,9 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     }
 
 
-ORDER = ["key_title", "key", "compare", "sites_title", "sites", "trend_title", "trend_fig", "trend_summary",
-         "trend_table", "funnel_title", "funnel_fig", "funnel_text", "funnel_table", "downloads"]
+ORDER = ["key_title", "key", "compare", "sites_title", "sites", "trend_title", "trend_fig",
+         "trend_summary", "trend_table", "funnel_title", "funnel_fig", "funnel_text",
+         "funnel_table", "downloads"]
 PROPS = {"trend_fig": "figure", "funnel_fig": "figure"}
 
 
