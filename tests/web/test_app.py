@@ -159,3 +159,28 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
         assert "absent.duckdb" not in r.get_data(as_text=True)
     finally:
         queries.use_release(fixture_release)
+
+
+@pytest.mark.parametrize(("output", "inputs", "state"), [
+    ("carte-ranking.figure", MAP_STATE, [MAP_SEARCH]),
+    ("evolution-graph.figure",
+     ["mortality", "lung", "male", "asr_europe", "quinquennal", "region-84", "aucun",
+      "department-2A"], ["?lang=en"]),
+    ("inegalites-quintiles.figure",
+     ["incidence", "all", "all", "2019-2023", "asr_world", "84", "region"], ["?lang=fr"]),
+    ("inegalites-funnel.figure",
+     ["incidence", "all", "all", "2019-2023", "asr_world", "FR", "region"], ["?lang=fr"]),
+    ("territoire-trend_fig.figure", ["incidence", "lung", "female", "2021"],
+     [{"level": "department", "code": "69"}, "?lang=fr"]),
+])
+def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
+                               state: list[Any]) -> None:
+    client = dash_app.server.test_client()
+    dep = find_dependency(client.get("/_dash-dependencies").get_json(), output)
+    r = client.post("/_dash-update-component", json=callback_payload(dep, inputs, state))
+    assert r.status_code == 200, r.get_data(as_text=True)[:500]
+    response = r.get_json()["response"]
+    out_id = output.split(".")[0]
+    assert out_id in response
+    if "url" in response:
+        assert response["url"]["search"].endswith(state[-1].split("lang=")[-1])
