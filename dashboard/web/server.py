@@ -74,7 +74,8 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
         if path.startswith(STATIC_PREFIXES) and resp.status_code == 200:
             resp.headers["Cache-Control"] = static_cache_control(path, request.args)
         elif (resp.mimetype == "text/html" and request.method == "GET"
-              and resp.status_code == 200 and not is_page(path)):
+              and resp.status_code == 200 and not is_page(path)
+              and request.blueprint is None):  # pages of the API blueprint are its own
             resp.status_code = 404  # the Dash page still renders the friendly « introuvable »
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")

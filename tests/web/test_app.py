@@ -184,3 +184,9 @@ def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
     assert out_id in response
     if "url" in response:
         assert response["url"]["search"].endswith(state[-1].split("lang=")[-1])
+
+
+@pytest.mark.parametrize("path", ["/telechargements", "/api/v1/docs"])
+def test_api_html_pages_are_not_taken_for_unknown_dash_pages(dash_app: Dash, path: str) -> None:
+    resp = dash_app.server.test_client().get(path)
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
