@@ -1,10 +1,17 @@
 """The cells the release publishes, with their age-specific counts and person-years.
 
 Published cells (docs/release-schema.md): for each measure and site,
-- ``indicator``: France, regions and departments × male/female/all (sites of one sex: that
-  sex only) × single years and rolling 5-year periods;
+- ``indicator``: France and regions × male/female/all (sites of one sex: that sex only) ×
+  single years and 5-year periods; departments × sexes × 5-year periods only;
 - ``inequality``: deprivation quintiles 1-5 × sexes at country level (single years and 5-year
   periods) and region level (5-year periods).
+5-year periods do not overlap: they are counted back from the last year (2019-2023,
+2014-2018, ...; leading years that do not fill a period are published as single years only).
+Departments get pooled periods only because most single-year counts of a department are small
+for most sites: publishing them would hide most of them and, through the relations between
+published figures, force many more cells to be hidden (the practice of registries that
+publish small areas as 5-year figures). Every published number is a constraint an attacker
+can use: overlapping periods were left out for the same reason.
 All cells are sums of the aggregate arrays, computed with one ``einsum`` per table.
 """
 
@@ -38,10 +45,10 @@ class CellTable:
 
 
 def periods(years: np.ndarray) -> list[tuple[int, int]]:
-    """Single years, then rolling 5-year periods."""
+    """Single years, then non-overlapping 5-year periods counted back from the last year."""
     singles = [(int(y), int(y)) for y in years]
-    pooled = [(int(y), int(y) + PERIOD_YEARS - 1) for y in years
-              if y + PERIOD_YEARS - 1 <= years[-1]]
+    ends = range(int(years[-1]), int(years[0]) + PERIOD_YEARS - 2, -PERIOD_YEARS)
+    pooled = sorted((end - PERIOD_YEARS + 1, end) for end in ends)
     return singles + pooled
 
 
@@ -98,8 +105,12 @@ def indicator_cells(agg: Aggregates, measure: str, only: list[str] | None = None
                        optimize=True)
     pop = np.einsum("gd,xk,py,dqkay->gxpa", g, SEX_MATRIX, p, agg.population, optimize=True)
     pop = np.broadcast_to(pop[:, None], counts.shape)
-    mask = np.broadcast_to(_allowed_sex(site_codes)[None, :, :, None], counts.shape[:-1])
     per = periods(agg.years)
+    pooled = np.array([a != b for a, b in per])
+    is_department = (geo["level"] == "department").to_numpy()
+    mask = (_allowed_sex(site_codes)[None, :, :, None]
+            & ~(is_department[:, None, None, None] & ~pooled[None, None, None, :]))
+    mask = np.broadcast_to(mask, counts.shape[:-1])
     keys = _keys({"geo": list(zip(geo["level"], geo["code"], strict=True)),
                   "site_code": site_codes, "sex": list(SEXES), "period": per}, mask)
     keys = _finish_keys(keys, measure)

@@ -39,9 +39,11 @@ def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
     return [(s, t(f"sex_{s}", lang)) for s in cat.site_sexes(site)]
 
 
-def period_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
-    """5-year periods first (most recent first), then single years."""
-    periods = list(reversed(cat.pooled_periods)) + list(reversed(cat.single_years))
+def period_options(cat: Catalog, lang: str, level: str | None = None) -> list[tuple[str, str]]:
+    """5-year periods first (most recent first), then single years (none for departments,
+    which are published for 5-year periods only)."""
+    singles = [] if level == "department" else list(reversed(cat.single_years))
+    periods = list(reversed(cat.pooled_periods)) + singles
     return [(period_key(p), period_label(p)) for p in periods]
 
 
@@ -63,8 +65,8 @@ def common_controls(page: str, cat: Catalog, state: dict[str, str], lang: str,
            select(f"{page}-sexe", t("ctl_sex", lang),
                   sex_options(cat, state["localisation"], lang), state["sexe"])]
     if with_period:
-        out.append(select(f"{page}-periode", t("ctl_period", lang), period_options(cat, lang),
-                          state["periode"]))
+        out.append(select(f"{page}-periode", t("ctl_period", lang),
+                          period_options(cat, lang, state.get("niveau")), state["periode"]))
     return out
 
 

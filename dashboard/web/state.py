@@ -74,6 +74,9 @@ def _sexes(c: Catalog, s: dict[str, str]) -> list[str]:
 
 
 def _periods(c: Catalog, s: dict[str, str]) -> list[str]:
+    # Departments are published for 5-year periods only (docs/release-schema.md).
+    if s.get("niveau") == "department":
+        return [period_key(p) for p in c.pooled_periods]
     return [period_key(p) for p in c.periods]
 
 
@@ -101,17 +104,17 @@ COMMON = [
 ]
 
 PAGES: dict[str, list[Param]] = {
-    "carte": [*COMMON, Param("periode", _periods, _latest_period),
-              Param("indicateur", _fixed(*MAP_INDICATORS), lambda c, s: "asr_world"),
-              Param("niveau", _fixed(*LEVELS), lambda c, s: "department")],
+    "carte": [*COMMON, Param("niveau", _fixed(*LEVELS), lambda c, s: "department"),
+              Param("periode", _periods, _latest_period),
+              Param("indicateur", _fixed(*MAP_INDICATORS), lambda c, s: "asr_world")],
     "evolution": [*COMMON,
                   Param("indicateur", _fixed(*TREND_INDICATORS), lambda c, s: "asr_world"),
                   Param("rythme", _fixed(*RHYTHMS), lambda c, s: "annuel"),
                   Param("comparer", _compare, lambda c, s: "", multi=True)],
-    "inegalites": [*COMMON, Param("periode", _periods, _latest_period),
+    "inegalites": [*COMMON, Param("niveau", _fixed(*LEVELS), lambda c, s: "department"),
+                   Param("periode", _periods, _latest_period),
                    Param("indicateur", _fixed(*INEQ_INDICATORS), lambda c, s: "asr_world"),
-                   Param("zone", _zones, lambda c, s: "FR"),
-                   Param("niveau", _fixed(*LEVELS), lambda c, s: "department")],
+                   Param("zone", _zones, lambda c, s: "FR")],
     "territoire": [*COMMON, Param("periode", _periods, _latest_period)],
 }
 

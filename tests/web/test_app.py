@@ -14,7 +14,7 @@ from dashboard.web.routing import render, resolve
 
 PAGES = ["/", "/carte", "/evolution", "/inegalites", "/methodes",
          "/territoire/departement/69", "/territoire/region/84", "/territoire/departement/2A"]
-MAP_STATE = ["incidence", "lung", "all", "2019-2023", "asr_world", "department"]
+MAP_STATE = ["incidence", "lung", "all", "department", "2019-2023", "asr_world"]
 MAP_SEARCH = ("?mesure=incidence&localisation=all&sexe=all&periode=2019-2023"
               "&indicateur=asr_world&niveau=department&lang=fr")
 
@@ -108,7 +108,7 @@ def test_map_filter_change_is_a_small_patch(dash_app: Dash) -> None:
 def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
     dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-map.figure")
-    state = [*MAP_STATE[:5], "region"]
+    state = [*MAP_STATE[:3], "region", *MAP_STATE[4:]]
     r = client.post("/_dash-update-component", json=callback_payload(dep, state, [MAP_SEARCH], 5))
     ops = r.get_json()["response"]["carte-map"]["figure"]["operations"]
     assert ops[0]["location"] == ["data"]
@@ -167,9 +167,9 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
      ["mortality", "lung", "male", "asr_europe", "quinquennal", "region-84", "aucun",
       "department-2A"], ["?lang=en"]),
     ("inegalites-quintiles.figure",
-     ["incidence", "all", "all", "2019-2023", "asr_world", "84", "region"], ["?lang=fr"]),
+     ["incidence", "all", "all", "region", "2019-2023", "asr_world", "84"], ["?lang=fr"]),
     ("inegalites-funnel.figure",
-     ["incidence", "all", "all", "2019-2023", "asr_world", "FR", "region"], ["?lang=fr"]),
+     ["incidence", "all", "all", "region", "2019-2023", "asr_world", "FR"], ["?lang=fr"]),
     ("territoire-trend_fig.figure", ["incidence", "lung", "female", "2021"],
      [{"level": "department", "code": "69"}, "?lang=fr"]),
 ])

@@ -24,8 +24,8 @@ def test_defaults_without_query(cat: queries.Catalog) -> None:
 
 
 def test_round_trip(cat: queries.Catalog) -> None:
-    query = ("?mesure=mortality&localisation=lung&sexe=female&periode=2021&indicateur=sir"
-             "&niveau=region&lang=en")
+    query = ("?mesure=mortality&localisation=lung&sexe=female&niveau=region&periode=2021"
+             "&indicateur=sir&lang=en")
     p = parse("carte", query, cat)
     assert not p.notes and p.lang == "en"
     assert serialise("carte", p.state, p.lang) == query
@@ -67,3 +67,10 @@ def test_helpers() -> None:
     assert period_key((2019, 2023)) == "2019-2023"
     assert parse_period("2021") == (2021, 2021)
     assert parse_area("department-2A") == ("department", "2A")
+
+
+def test_departments_are_offered_five_year_periods_only(cat: queries.Catalog) -> None:
+    p = parse("carte", "?niveau=department&periode=2021", cat)
+    assert p.state["periode"] == "2019-2023"
+    assert p.notes == [("periode", "2021", "2019-2023")]
+    assert parse("carte", "?niveau=region&periode=2021", cat).state["periode"] == "2021"

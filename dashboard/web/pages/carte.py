@@ -41,6 +41,7 @@ from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
     page_heading,
+    register_period_options,
     register_sex_options,
     state_from_controls,
 )
@@ -219,6 +220,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     """Filter changes patch the map values; the ranking and table follow separately."""
     register_sex_options(app, PAGE)
+    register_period_options(app, PAGE)
     clientside_callback(LEGEND_JS, Output("carte-legend", "children"),
                         Output("carte-legend-kind", "children"),
                         Input("carte-legend-data", "data"), prevent_initial_call=True)

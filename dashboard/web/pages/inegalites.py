@@ -31,6 +31,7 @@ from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
     page_heading,
+    register_period_options,
     register_sex_options,
     state_from_controls,
 )
@@ -179,6 +180,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
+    register_period_options(app, PAGE)
 
     @app.callback(Output("inegalites-quintiles", "figure"),
                   Output("inegalites-summary", "children"), Output("inegalites-stats", "children"),

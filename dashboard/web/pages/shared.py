@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard.web import queries
-from dashboard.web.components import notes_box, sex_options
+from dashboard.web.components import notes_box, period_options, sex_options
 from dashboard.web.i18n import normalise_lang
 from dashboard.web.state import PAGES, Parsed, parse, serialise
 
@@ -43,6 +43,20 @@ def state_from_controls(page: str, values: list[Any], lang: str,
     raw = {k: ("" if v is None else str(v)) for k, v in zip(keys, values, strict=True)}
     query = serialise(page, raw, lang)
     return parse(page, query, queries.catalog())
+
+
+def register_period_options(app: Dash, page: str) -> None:
+    """Offer only the periods published at the chosen level (departments: 5-year periods)."""
+
+    @app.callback(Output(f"{page}-periode", "options"), Output(f"{page}-periode", "value"),
+                  Input(f"{page}-niveau", "value"), State(f"{page}-periode", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def periods(level: str, period: str, search: str) -> tuple[Any, Any]:
+        cat = queries.catalog()
+        options = period_options(cat, lang_of(search), level)
+        values = [v for v, _ in options]
+        return ([{"label": lab, "value": v} for v, lab in options],
+                no_update if period in values else values[0])
 
 
 def register_sex_options(app: Dash, page: str) -> None:
