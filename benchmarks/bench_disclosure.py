@@ -23,7 +23,8 @@ from dashboard.disclosure.baseline import smallest_sibling
 
 REFERENCE = Path(dashboard.__file__).parent / "reference"
 YEARS = list(range(2010, 2024))
-PERIODS = [(y, y + 4) for y in range(2010, 2020)]
+# Non-overlapping 5-year periods counted back from the last year, as the release.
+PERIODS = [(2014, 2018), (2019, 2023)]
 
 # National annual incidence (men, women) and mortality/incidence ratio.
 SITES: dict[str, tuple[float, float, float]] = {
@@ -123,6 +124,8 @@ def published_cells(
             for sex in sexes:
                 for ys, ye in spans:
                     for level, geo in geos:
+                        if level == "department" and ys == ye:
+                            continue  # departments: 5-year periods only (as the release)
                         rows.append(("indicator", measure, level, geo, sex, site, ys, ye, None))
                     for q in range(1, 6):
                         rows.append(("inequality", measure, "country", "FR", sex, site, ys, ye,
