@@ -5,8 +5,8 @@
   (sum of Gaussian bumps) per site, a little unstructured noise, and overseas contrasts
   (prostate high in the Antilles, cervix high in Guyane, lung low overseas, ...).
 - Commune deprivation scores combine a smooth regional field (higher in the north-east and
-  around the Mediterranean, highest overseas), town size and commune noise; quintiles are
-  population-weighted: each holds a fifth of the population of France.
+  around the Mediterranean, highest overseas) and commune noise that shrinks with town size;
+  quintiles are population-weighted: each holds a fifth of the population of France.
 All of this is simulated and documented as such (docs/demo-data.md).
 """
 
@@ -65,9 +65,11 @@ def deprivation_scores(communes: pd.DataFrame, deps: pd.DataFrame,
     mediterranean = np.exp(-(((lon - 4.5) * 0.67) ** 2 + (lat - 43.3) ** 2) / 2.0)
     regional = 0.6 * north_gradient(lat) * (0.5 + east) + 0.5 * mediterranean
     regional += smooth_field(lon, lat, rng, n_bumps=14, scale=1.2, sd=0.25)
-    size = np.log10(communes["population"].to_numpy(float).clip(50, None))
-    urban = 0.25 * (size - 3.0)  # large towns hold both poles; small rural communes a little more
-    score = regional + urban + rng.normal(0.0, 0.7, len(communes))
+    # A commune's own deviation shrinks with its size: a large town averages many
+    # neighbourhoods, rich and poor, and sits near its region's level.
+    population = communes["population"].to_numpy(float).clip(1, None)
+    local = rng.normal(0.0, 0.7, len(communes)) / np.sqrt(1.0 + population / 20_000)
+    score = regional + local
     score[communes["department"].isin(OVERSEAS).to_numpy()] += 2.0
     return pd.Series(score, index=communes.index)
 
