@@ -12,6 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from dashboard.disclosure.cells import Model, fixed_variables
+from dashboard.disclosure.solver import quiet_highs
 
 INF = highspy.kHighsInf
 
@@ -56,9 +57,7 @@ class AttackerLP:
         lp.a_matrix_.value_ = mat.data
         self.inc_free = inc_free.tocsr()
         self.known = known
-        self.h = highspy.Highs()
-        self.h.silent()
-        self.h.setOptionValue("random_seed", 0)
+        self.h = quiet_highs(seed=0)
         self.h.passModel(lp)
         self._warm = False
         self._cols = np.arange(self.n_var, dtype=np.int32)
@@ -136,9 +135,7 @@ class ProtectionLP:
         lp.a_matrix_.start_ = mat.indptr
         lp.a_matrix_.index_ = mat.indices
         lp.a_matrix_.value_ = mat.data
-        self.h = highspy.Highs()
-        self.h.silent()
-        self.h.setOptionValue("random_seed", 0)
+        self.h = quiet_highs(seed=0)
         self.h.passModel(lp)
 
     def suppress(self, cell: int) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import sparse
 
 from dashboard.disclosure.report import AuditReport, share_table
+from dashboard.disclosure.solver import quiet_highs
 
 TOL = 1e-4
 KEYS = ["measure", "site_code"]
@@ -139,9 +140,7 @@ def _lp(inc: sparse.csr_matrix, extra: sparse.csr_matrix, fixed: np.ndarray,
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("random_seed", 1)
+    h = quiet_highs(seed=1)
     h.passModel(lp)
     del n_fix
     return h
