@@ -256,6 +256,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "aapc_last5": {"fr": "AAPC des 5 dernières années", "en": "AAPC, last 5 years"},
     "segments": {"fr": "Segments (APC)", "en": "Segments (APC)"},
     "trend_label": {"fr": "Tendance", "en": "Trend"},
+    "departments_pooled_only": {
+        "fr": "Les départements sont publiés par périodes de 5 ans seulement (les effectifs "
+              "annuels y sont trop petits) : choisissez « Périodes de 5 ans » pour les afficher.",
+        "en": "Departments are published for 5-year periods only (their yearly counts are too "
+              "small): choose '5-year periods' to show them."},
     "trend_only_world": {
         "fr": "Les tendances joinpoint sont estimées sur le taux standardisé monde par année.",
         "en": "Joinpoint trends are fitted on the world-standardised rate by single year."},

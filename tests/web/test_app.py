@@ -190,3 +190,14 @@ def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
 def test_api_html_pages_are_not_taken_for_unknown_dash_pages(dash_app: Dash, path: str) -> None:
     resp = dash_app.server.test_client().get(path)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
+
+
+def test_evolution_explains_departments_are_published_by_period(ctx: None) -> None:
+    from dashboard.web.pages.evolution import view_outputs
+
+    state = {"mesure": "incidence", "localisation": "all", "sexe": "all",
+             "indicateur": "asr_world", "rythme": "annuel", "comparer": "department-59"}
+    summary = _json(view_outputs(state, "fr")[1])
+    assert "périodes de 5 ans seulement" in summary
+    state["rythme"] = "quinquennal"
+    assert "périodes de 5 ans seulement" not in _json(view_outputs(state, "fr")[1])

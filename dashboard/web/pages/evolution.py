@@ -77,6 +77,8 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     summary = [html.P(s) for s in view.summary]
     if state["indicateur"] != "asr_world" or pooled:
         summary.append(html.P(t("trend_only_world", lang), className="hint"))
+    if not pooled and any(a.level == "department" for a in areas):
+        summary.append(html.P(t("departments_pooled_only", lang), className="note"))
     base = {"measure": state["mesure"], "site": state["localisation"], "sex": state["sexe"]}
     spans = cat.pooled_periods if pooled else cat.single_years
     years = {"year_start": spans[0][0], "year_end": spans[-1][1]} if spans else {}
