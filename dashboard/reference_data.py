@@ -11,9 +11,14 @@ COUNTRY_CODE = "FR"
 COUNTRY_NAME = "France"
 
 
-def _read(name: str, **kwargs) -> pd.DataFrame:
+def read_reference(name: str, **kwargs) -> pd.DataFrame:
+    """A CSV file of ``dashboard/reference`` (pandas ``read_csv`` options in ``kwargs``)."""
     with resources.files("dashboard.reference").joinpath(name).open("rb") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False, **kwargs)
+        return pd.read_csv(fh, **kwargs)
+
+
+def _read(name: str, **kwargs) -> pd.DataFrame:
+    return read_reference(name, dtype=str, keep_default_na=False, **kwargs)
 
 
 @cache

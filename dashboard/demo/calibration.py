@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from dashboard.reference_data import read_reference
 from dashboard.stats.standard_populations import weights
 
 MID_AGES = np.array([2.5 + 5 * i for i in range(17)] + [89.0])
@@ -32,21 +32,16 @@ SEX_CODES = {"male": 1, "female": 2}
 COUNT_STATISTIC = {"incidence": "cases", "mortality": "deaths"}
 
 
-def _csv(name: str) -> pd.DataFrame:
-    with resources.files("dashboard.reference").joinpath(name).open("rb") as fh:
-        return pd.read_csv(fh, comment="#")
-
-
 @cache
 def site_parameters() -> pd.DataFrame:
     """Per site and measure: base counts, trends, age shape, deprivation and spatial effects."""
-    return _csv("demo_site_parameters.csv")
+    return read_reference("demo_site_parameters.csv", comment="#")
 
 
 @cache
 def published_figures() -> pd.DataFrame:
     """Published national figures (see the file header for sources)."""
-    return _csv("published_france_figures.csv")
+    return read_reference("published_france_figures.csv", comment="#")
 
 
 def age_shape(peak: float, k: float, child: float = 0.0) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -45,29 +46,29 @@ def state_from_controls(page: str, values: list[Any], lang: str,
     return parse(page, query, queries.catalog())
 
 
+def register_dependent_options(
+    app: Dash, page: str, target: str, source: str,
+    options: Callable[[queries.Catalog, str, str], list[tuple[str, str]]],
+) -> None:
+    """Offer in select ``target`` only the options valid for the value of ``source``; keep the
+    current value when it stays valid, else take the first option."""
+
+    @app.callback(Output(f"{page}-{target}", "options"), Output(f"{page}-{target}", "value"),
+                  Input(f"{page}-{source}", "value"), State(f"{page}-{target}", "value"),
+                  State("url", "search"), prevent_initial_call=True)
+    def update(chosen: str, current: str, search: str) -> tuple[Any, Any]:
+        pairs = options(queries.catalog(), chosen, lang_of(search))
+        values = [v for v, _ in pairs]
+        return ([{"label": lab, "value": v} for v, lab in pairs],
+                no_update if current in values else values[0])
+
+
 def register_period_options(app: Dash, page: str) -> None:
     """Offer only the periods published at the chosen level (departments: 5-year periods)."""
-
-    @app.callback(Output(f"{page}-periode", "options"), Output(f"{page}-periode", "value"),
-                  Input(f"{page}-niveau", "value"), State(f"{page}-periode", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def periods(level: str, period: str, search: str) -> tuple[Any, Any]:
-        cat = queries.catalog()
-        options = period_options(cat, lang_of(search), level)
-        values = [v for v, _ in options]
-        return ([{"label": lab, "value": v} for v, lab in options],
-                no_update if period in values else values[0])
+    register_dependent_options(app, page, "periode", "niveau",
+                               lambda cat, level, lang: period_options(cat, lang, level))
 
 
 def register_sex_options(app: Dash, page: str) -> None:
     """Offer only the sexes a site is published for (e.g. prostate: men)."""
-
-    @app.callback(Output(f"{page}-sexe", "options"), Output(f"{page}-sexe", "value"),
-                  Input(f"{page}-localisation", "value"), State(f"{page}-sexe", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def sexes(site: str, sex: str, search: str) -> tuple[Any, Any]:
-        cat = queries.catalog()
-        lang = lang_of(search)
-        opts = [{"label": lab, "value": v} for v, lab in sex_options(cat, site, lang)]
-        allowed = cat.site_sexes(site)
-        return opts, (no_update if sex in allowed else allowed[0])
+    register_dependent_options(app, page, "sexe", "localisation", sex_options)
