@@ -93,7 +93,7 @@ YEAR_END = Param("year_end", "year_end", "integer", "year_end",
                  multi=False, op="<=")
 PERIOD_LENGTH = Param("period_length", "year_end - year_start + 1", "integer", "period_length",
                       "Durée de la période en années (period length) : `1` (année unique) ou "
-                      "`5` (période glissante de 5 ans).")
+                      "`5` (période de 5 ans).")
 STATUS = Param("status", "status", "string", "status",
                "Statut de la cellule (status) : `published` ou `suppressed` (secret "
                "statistique : valeurs vides).")
