@@ -300,28 +300,30 @@ def trend(_rid: str, measure: str, site: str, sex: str, level: str,
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def _series_rows(table: str, columns: str, order: str, measure: str, site: str, sex: str,
+                 level: str, code: str) -> pd.DataFrame:
+    """Rows of one trend series (measure, site, sex, area) from a trend table."""
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    return _q(f"SELECT {columns} FROM {table} WHERE measure = ? AND site_code = ? AND sex = ? "
+              f"AND level = ? AND geo_code = ? ORDER BY {order}",
+              [measure, site, sex, check("level", level), check("geo_code", code)])
+
+
 @cached
 def trend_segments(_rid: str, measure: str, site: str, sex: str, level: str,
                    code: str) -> pd.DataFrame:
     """Joinpoint segments (APC) of a series."""
-    check("measure", measure)
-    check("site_code", site)
-    check("sex", sex)
-    return _q("SELECT * FROM trend_segment WHERE measure = ? AND site_code = ? AND sex = ? "
-              "AND level = ? AND geo_code = ? ORDER BY segment",
-              [measure, site, sex, check("level", level), check("geo_code", code)])
+    return _series_rows("trend_segment", "*", "segment", measure, site, sex, level, code)
 
 
 @cached
 def trend_fitted(_rid: str, measure: str, site: str, sex: str, level: str,
                  code: str) -> pd.DataFrame:
     """Fitted world-standardised rates of a series by year."""
-    check("measure", measure)
-    check("site_code", site)
-    check("sex", sex)
-    return _q("SELECT year, asr_world_fitted FROM trend_fitted WHERE measure = ? "
-              "AND site_code = ? AND sex = ? AND level = ? AND geo_code = ? ORDER BY year",
-              [measure, site, sex, check("level", level), check("geo_code", code)])
+    return _series_rows("trend_fitted", "year, asr_world_fitted", "year", measure, site, sex,
+                        level, code)
 
 
 # --- inequalities ----------------------------------------------------------------------------
