@@ -21,7 +21,7 @@ from dashboard.stats.intervals import byar, gamma_quantile, poisson_exact, tail_
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["METHODS", "dsr", "dsr_components"]
+__all__ = ["METHODS", "dsr", "dsr_components", "gamma_limits"]
 
 METHODS = ("tiwari", "fay_feuer", "dobson", "dobson_exact")
 
@@ -69,6 +69,29 @@ def dsr_components(
         arr = np.asarray(arr, dtype=np.float64)
         out.append(np.where(has, arr, np.nan))
     return tuple(out)  # type: ignore[return-value]
+
+
+def gamma_limits(
+    y: ArrayLike, v: ArrayLike, c1: ArrayLike, c2: ArrayLike, conf: float = 0.95
+) -> tuple[FloatArray, FloatArray]:
+    """Gamma-method limits of a DSR from its components (any consistent unit of rate).
+
+    ``low = G⁻¹(α/2; y²/v, v/y)`` (0 when y = 0) and
+    ``high = G⁻¹(1−α/2; (y+c1)²/(v+c2), (v+c2)/(y+c1))``, with (c1, c2) = (u_M, u_M²) for
+    Fay & Feuer (1997) and (mean u_j, mean u_j²) for Tiwari et al. (2006); see :func:`dsr`.
+    Scaling y, c1 by s and v, c2 by s² scales both limits by s.  ``low`` increases with y
+    and decreases with v; ``high`` increases with both.
+    """
+    lo_p, hi_p = tail_probabilities(conf)
+    y, v, c1, c2 = (np.asarray(a, dtype=np.float64) for a in (y, v, c1, c2))
+    pos = y > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y_safe = np.where(pos, y, 1.0)
+        shape_lo = np.where(pos, y * y / v, 1.0)
+        low = np.where(pos, gamma_quantile(lo_p, shape_lo, v / y_safe), 0.0)
+        ys, vs = y + c1, v + c2
+        high = gamma_quantile(hi_p, ys * ys / vs, vs / ys)
+    return low, high
 
 
 def dsr(
@@ -119,19 +142,13 @@ def dsr(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
-    lo_p, hi_p = tail_probabilities(conf)
     y, v, u_max, u_mean, u2_mean, total = dsr_components(counts, population, weights)
-    pos = y > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         if method in ("tiwari", "fay_feuer"):
-            y_safe = np.where(pos, y, 1.0)
-            shape_lo = np.where(pos, y * y / v, 1.0)
-            low = np.where(pos, gamma_quantile(lo_p, shape_lo, v / y_safe), 0.0)
             if method == "fay_feuer":
-                ys, vs = y + u_max, v + u_max * u_max
+                low, high = gamma_limits(y, v, u_max, u_max * u_max, conf)
             else:
-                ys, vs = y + u_mean, v + u2_mean
-            high = gamma_quantile(hi_p, ys * ys / vs, vs / ys)
+                low, high = gamma_limits(y, v, u_mean, u2_mean, conf)
         else:
             if method == "dobson":
                 o_lo, o_hi = byar(total, conf)
