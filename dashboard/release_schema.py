@@ -7,7 +7,9 @@ Tables are written sorted by their ``SORT_KEYS`` so DuckDB zone maps serve the u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "1.0"
+from dashboard.stats.standard_populations import AGE_GROUPS as STANDARD_AGE_GROUPS
+
+SCHEMA_VERSION = "1.1"
 
 # Status of a published cell: public code knows nothing finer (primary vs complementary
 # suppression stays internal, see docs/disclosure-control.md).
@@ -17,6 +19,11 @@ LEVELS = ("country", "region", "department")
 SEXES = ("male", "female", "all")
 SIR_FLAGS = ("higher", "lower", "not_different")
 TREND_LABELS = ("rising", "stable", "falling")
+# Standardised rates of a published cell are either published with it or withheld (too few
+# cases for a reliable rate, or they would narrow an age group's count: see
+# docs/disclosure-control.md). A suppressed cell's rates are always withheld.
+ASR_STATUSES = ("published", "withheld")
+AGE_GROUPS = tuple(STANDARD_AGE_GROUPS)  # "0-4", ..., "80-84", "85+"
 INEQUALITY_STATISTICS = ("rate_ratio", "rate_difference", "sii", "rii")
 
 _CELL_KEYS = """
@@ -82,7 +89,8 @@ TABLES: dict[str, str] = {
     sir_flag VARCHAR,
     sir_smoothed DOUBLE,
     sir_prob_above DOUBLE,
-    status VARCHAR NOT NULL""",
+    status VARCHAR NOT NULL,
+    asr_status VARCHAR NOT NULL""",
     "inequality": _CELL_KEYS
     + """,
     quintile SMALLINT NOT NULL,
@@ -90,6 +98,17 @@ TABLES: dict[str, str] = {
     population DOUBLE NOT NULL,"""
     + _ASR
     + """,
+    status VARCHAR NOT NULL,
+    asr_status VARCHAR NOT NULL""",
+    "age_specific": _CELL_KEYS
+    + """,
+    age_group VARCHAR NOT NULL,
+    age_start SMALLINT NOT NULL,
+    cases BIGINT,
+    population DOUBLE NOT NULL,
+    rate DOUBLE,
+    rate_low DOUBLE,
+    rate_high DOUBLE,
     status VARCHAR NOT NULL""",
     "inequality_summary": _CELL_KEYS
     + """,
@@ -140,6 +159,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
                    "quintile"),
     "inequality_summary": ("measure", "site_code", "sex", "level", "year_start", "year_end",
                            "geo_code", "statistic"),
+    "age_specific": ("measure", "site_code", "sex", "year_start", "year_end", "age_start"),
     "trend": ("measure", "site_code", "sex", "level", "geo_code"),
     "trend_segment": ("measure", "site_code", "sex", "level", "geo_code", "segment"),
     "trend_fitted": ("measure", "site_code", "sex", "level", "geo_code", "year"),
@@ -149,7 +169,34 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 
 # Tables an analyst may download (everything public except the bulky geometry).
 PUBLIC_TABLES = ("release", "geo", "site", "indicator", "inequality", "inequality_summary",
-                 "trend", "trend_segment", "trend_fitted")
+                 "age_specific", "trend", "trend_segment", "trend_fitted")
+
+# Published precision: every value is rounded at release time to the precision its meaning
+# needs, (decimals, mode). Mode "nearest" rounds half to even; lower confidence limits are
+# rounded down and upper limits up, so a published interval never shrinks. A rounded value is
+# an interval to an attacker, and the disclosure audit models it as one
+# (docs/disclosure-control.md, "Published precision").
+_RATE = (1, "nearest")
+_LOW, _HIGH = (1, "down"), (1, "up")
+_RATIO, _RATIO_LOW, _RATIO_HIGH = (2, "nearest"), (2, "down"), (2, "up")
+_ASR_PRECISION = {"asr_world": _RATE, "asr_world_low": _LOW, "asr_world_high": _HIGH,
+                  "asr_europe": _RATE, "asr_europe_low": _LOW, "asr_europe_high": _HIGH}
+PRECISION: dict[str, dict[str, tuple[int, str]]] = {
+    "indicator": {"population": (0, "nearest"), "crude_rate": _RATE, "crude_rate_low": _LOW,
+                  "crude_rate_high": _HIGH, **_ASR_PRECISION, "expected": (1, "nearest"),
+                  "sir": _RATIO, "sir_low": _RATIO_LOW, "sir_high": _RATIO_HIGH,
+                  "sir_smoothed": _RATIO, "sir_prob_above": (2, "nearest")},
+    "inequality": {"population": (0, "nearest"), **_ASR_PRECISION},
+    "age_specific": {"population": (0, "nearest"), "rate": _RATE, "rate_low": _LOW,
+                     "rate_high": _HIGH},
+    "trend": {"aapc": _RATE, "aapc_low": _LOW, "aapc_high": _HIGH, "aapc_last5": _RATE,
+              "aapc_last5_low": _LOW, "aapc_last5_high": _HIGH},
+    "trend_segment": {"apc": _RATE, "apc_low": _LOW, "apc_high": _HIGH},
+    "trend_fitted": {"asr_world_fitted": _RATE},
+}
+# inequality_summary holds several statistics in one column: ratios to 0.01, differences (per
+# 100,000) to 0.1.
+SUMMARY_DECIMALS = {"rate_ratio": 2, "rii": 2, "rate_difference": 1, "sii": 1}
 
 
 def columns(table: str) -> list[tuple[str, str]]:

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard import __version__
+from dashboard.pipeline.precision import round_table
 from dashboard.pipeline.write_release import write_release
 from dashboard.reference_data import departments, geo_table, sites
-from dashboard.release_schema import SCHEMA_VERSION
+from dashboard.release_schema import AGE_GROUPS, SCHEMA_VERSION
 
 YEARS = list(range(2019, 2024))
 SITES = ["all", "lung", "breast", "prostate"]
@@ -45,6 +46,27 @@ def _geometry(geo: pd.DataFrame) -> pd.DataFrame:
                      else list(geo.loc[geo.level == level, "code"]))
             rows.append((level, _square_geometry(codes)))
     return pd.DataFrame(rows, columns=["level", "geojson"])
+
+
+def _age_table(ind: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """France's counts by age group: the national total split over 18 groups."""
+    shape = np.exp(np.linspace(-6, 0, len(AGE_GROUPS)))
+    rows = []
+    for r in ind[(ind.level == "country") & ind.cases.notna()].itertuples():
+        split = rng.multinomial(int(r.cases), shape / shape.sum())
+        for j, (label, n) in enumerate(zip(AGE_GROUPS, split, strict=True)):
+            pop = r.population / len(AGE_GROUPS)
+            hidden = 0 < n < 11
+            rate = None if hidden else n / pop * 1e5
+            rows.append((r.measure, r.level, r.geo_code, r.sex, r.site_code, r.year_start,
+                         r.year_end, label, 5 * j, None if hidden else int(n), pop, rate,
+                         None if hidden else rate * 0.9, None if hidden else rate * 1.1,
+                         "suppressed" if hidden else "published"))
+    keys = ["measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end"]
+    frame = pd.DataFrame(rows, columns=[*keys, "age_group", "age_start", "cases", "population",
+                                        "rate", "rate_low", "rate_high", "status"])
+    frame["cases"] = frame["cases"].astype("Int64")
+    return round_table(frame, "age_specific")
 
 
 def build_fixture_release(path: Path, seed: int = 1) -> Path:
@@ -106,6 +128,13 @@ def build_fixture_release(path: Path, seed: int = 1) -> Path:
         "measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end",
         "population", "status")]
     ind.loc[sensitive, value_cols] = None
+    # standardised rates: 20 cases at least; the European ones for France only
+    rated = ~sensitive & (ind.cases >= 20)
+    ind.loc[~rated, ["asr_world", "asr_world_low", "asr_world_high"]] = None
+    ind.loc[~rated | (ind.level != "country"),
+            ["asr_europe", "asr_europe_low", "asr_europe_high"]] = None
+    ind["asr_status"] = np.where(rated, "published", "withheld")
+    ind = round_table(ind, "indicator")
 
     ineq_rows, summ_rows = [], []
     for r in ind[(ind.level != "department") & (ind.status == "published")].itertuples():
@@ -116,8 +145,8 @@ def build_fixture_release(path: Path, seed: int = 1) -> Path:
             asr = r.asr_world * grad[q - 1]
             ineq_rows.append((r.measure, r.level, r.geo_code, r.sex, r.site_code, r.year_start,
                               r.year_end, q, int(r.cases * grad[q - 1] / 5), r.population / 5,
-                              asr, asr * 0.9, asr * 1.1, asr * 1.7, asr * 1.5, asr * 1.9,
-                              "published"))
+                              asr, asr * 0.9, asr * 1.1, None, None, None,
+                              "published", "published" if np.isfinite(asr) else "withheld"))
         for stat, val in (("rate_ratio", 1.41), ("rate_difference", r.asr_world * 0.35),
                           ("sii", r.asr_world * 0.4), ("rii", 0.4)):
             summ_rows.append((r.measure, r.level, r.geo_code, r.sex, r.site_code, r.year_start,
@@ -126,7 +155,8 @@ def build_fixture_release(path: Path, seed: int = 1) -> Path:
     ineq = pd.DataFrame(ineq_rows, columns=[*keys, "quintile", "cases", "population",
                                             "asr_world", "asr_world_low", "asr_world_high",
                                             "asr_europe", "asr_europe_low", "asr_europe_high",
-                                            "status"])
+                                            "status", "asr_status"])
+    ineq = round_table(ineq, "inequality")
     summ = pd.DataFrame(summ_rows, columns=[*keys, "statistic", "value", "low", "high", "status"])
 
     series = ind[(ind.year_start == ind.year_end) & (ind.level != "department")]
@@ -165,7 +195,8 @@ def build_fixture_release(path: Path, seed: int = 1) -> Path:
         "schema_version": SCHEMA_VERSION, "software_version": __version__,
     }])
     tables = {"release": release, "geo": geo, "site": site, "indicator": ind,
-              "inequality": ineq, "inequality_summary": summ, "trend": trend,
+              "inequality": ineq, "inequality_summary": summ,
+              "age_specific": _age_table(ind, rng), "trend": trend,
               "trend_segment": seg, "trend_fitted": fit, "geometry": _geometry(geo)}
     return write_release(path, tables)
 
