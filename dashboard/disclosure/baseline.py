@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from dashboard.disclosure.cells import BLOCK_KEYS, atoms, membership
+from dashboard.disclosure.model import BLOCK_KEYS, atoms, membership
 from dashboard.disclosure.primary import sensitive
 from dashboard.disclosure.relations import relations
 

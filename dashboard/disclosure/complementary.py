@@ -8,12 +8,22 @@ import numpy as np
 import pandas as pd
 
 from dashboard.disclosure.attacker import INF, AttackerLP, ProtectionLP
-from dashboard.disclosure.cells import Model
+from dashboard.disclosure.model import Model
 from dashboard.disclosure.relations import Relation
 
 LEVEL_WEIGHT = {"department": 1.0, "region": 4.0, "country": 100.0}
 TOLERANCE = 1e-4  # LP numerical slack on interval widths (counts are integers)
 AGGREGATE_ROUNDS = 30
+PROTECT_TRIES = 8  # protection LPs per cell before giving up
+AIM = 0.5  # the protection LP aims this far past the threshold (numerical slack)
+
+
+class Unprotectable(RuntimeError):
+    """No suppression pattern protects this cell: the model's fixed rows pin it."""
+
+    def __init__(self, cell: int) -> None:
+        super().__init__(f"cannot protect cell {cell}")
+        self.cell = cell
 
 
 def costs(cells: pd.DataFrame, cases: np.ndarray) -> np.ndarray:
@@ -109,7 +119,9 @@ def lp_complete(
     Cells are certified by any two feasible points far enough apart (the truth is one): a few
     aggregated solves certify most cells, the others get their own min/max solves. When a cell's
     exact interval is too narrow, the protection LP finds the cheapest set of published cells
-    whose values must change to widen it; suppressing them makes that point feasible.
+    whose values must change to widen it; they are suppressed and the attacker LP checks the
+    cell again (the protection point itself is not trusted: its round-off can matter when
+    rates pin a cell's neighbours), up to ``PROTECT_TRIES`` times.
     """
     supp = suppressed.copy()
     attacker = AttackerLP(model, ~supp)
@@ -159,23 +171,32 @@ def lp_complete(
             continue
         if protection is None:
             protection = ProtectionLP(model, ~supp, unit_cost)
-        found = protection.reach(s, lo[s] + threshold, INF)
-        if found is None and hi[s] - threshold >= 0:
-            found = protection.reach(s, 0.0, hi[s] - threshold)
-        stats["solves"] += 1
-        stats["protected"] += 1
-        if found is None:
-            raise RuntimeError(f"cannot protect cell {s}")
-        new, point = found
-        rebuild = False
-        for c in new:
-            if not supp[c]:
+        for _ in range(PROTECT_TRIES):
+            # aim past the threshold: the point is only a guide, the attacker LP decides
+            found = protection.reach(s, lo[s] + threshold + AIM, INF)
+            if found is None and hi[s] - threshold - AIM >= 0:
+                found = protection.reach(s, 0.0, hi[s] - threshold - AIM)
+            stats["solves"] += 1
+            stats["protected"] += 1
+            if found is None:
+                raise Unprotectable(int(s))
+            new = [c for c in found[0] if not supp[c]]
+            if not new:
+                raise Unprotectable(int(s))
+            rebuild = False
+            for c in new:
                 supp[c] = True
                 rebuild |= not attacker.suppress(c)
                 protection.suppress(c)
                 stats["lp_complements"] += 1
-        if rebuild:
-            attacker = AttackerLP(model, ~supp)
-            stats["rebuilds"] += 1
-        record(point)
+            if rebuild:
+                attacker = AttackerLP(model, ~supp)
+                stats["rebuilds"] += 1
+            for maximize in (True, False):
+                record(attacker.solve(e, maximize), e)
+                stats["solves"] += 1
+            if hi[s] - lo[s] >= target:
+                break
+        else:
+            raise Unprotectable(int(s))
     return supp, stats

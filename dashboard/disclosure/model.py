@@ -7,7 +7,7 @@ each) instead of base rows, which shrinks the linear programmes without weakenin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,11 +127,30 @@ def atoms(mat: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 
 def build_block(
-    base: pd.DataFrame, cells: pd.DataFrame, dep_region: Mapping[str, str]
+    base: pd.DataFrame, cells: pd.DataFrame, dep_region: Mapping[str, str],
+    empty: Collection[tuple[str, int]] = (),
 ) -> Block:
-    """Reduce one measure × site block to atoms with their true counts."""
+    """Reduce one measure × site block to atoms with their true counts.
+
+    Units of `empty` (department, quintile) pairs have no person-years, hence no case: they
+    are publicly zero and left out of the unknowns.
+    """
     cells = cells.reset_index(drop=True)
     mat, counts = membership(base, cells, dep_region)
+    if empty:
+        deps, years, quintiles = _universe(base, cells, dep_region)
+        n_sy = len(SEXES) * len(years)
+        q_idx = {q: i for i, q in enumerate(quintiles)}
+        dep_idx = {d: i for i, d in enumerate(deps)}
+        drop = np.zeros(mat.shape[1], dtype=bool)
+        for d, q in empty:
+            if str(d) in dep_idx and int(q) in q_idx:
+                first = dep_idx[str(d)] * n_sy * len(quintiles) + q_idx[int(q)]
+                drop[first + np.arange(n_sy) * len(quintiles)] = True
+        if (counts[drop] != 0).any():
+            raise ValueError("cases in a unit declared without population")
+        mat = mat @ sparse.diags((~drop).astype(float))
+        mat.eliminate_zeros()
     inc, label = atoms(mat)
     atom_counts = np.zeros(inc.shape[1])
     used = label >= 0
@@ -141,39 +160,86 @@ def build_block(
 
 
 @dataclass(frozen=True)
+class Groups:
+    """Sums of units the compact model keeps, as rows over its variables.
+
+    ``keys`` (columns kind, area, quintile, sex, year): ``D`` rows are department totals
+    (area = department, quintile −1), ``R`` rows regional quintile counts (area = region),
+    ``rest`` rows a region's units of unpublished quintiles (Σ D − Σ R). ``matrix``
+    (groups × variables) gives each group's value. Couplings between blocks are written on
+    these groups (``crosssite``).
+    """
+
+    keys: pd.DataFrame
+    matrix: sparse.csr_matrix
+
+
+@dataclass(frozen=True)
 class Model:
     """Attacker's unknowns for one block.
 
     `incidence` (cells × variables, 0/1) expresses each cell as a sum of non-negative variables
-    with true values `values`; `coupling` (rows × variables) adds constraints `coupling @ v ≤ 0`.
+    with true values `values`; `rows` (rows × variables) adds the constraints
+    `row_lower ≤ rows @ v ≤ row_upper` the attacker also knows (regional quintiles within
+    departments, published margins and rates, couplings between blocks), and the variables
+    may have bounds (`var_lower`, `var_upper`). `groups` lists the unit sums the compact
+    model keeps (None for other models).
     """
 
     cells: pd.DataFrame
     incidence: sparse.csr_matrix
     values: np.ndarray
-    coupling: sparse.csr_matrix
+    rows: sparse.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
     cases: np.ndarray
+    groups: Groups | None = None
+    var_lower: np.ndarray | None = None
+    var_upper: np.ndarray | None = None
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the variables (default 0 and +inf)."""
+        n = self.incidence.shape[1]
+        lo = np.zeros(n) if self.var_lower is None else self.var_lower
+        hi = np.full(n, np.inf) if self.var_upper is None else self.var_upper
+        return lo, hi
+
+
+def empty_regions(dep_region: Mapping[str, str], empty: Collection[tuple[str, int]]) -> set[str]:
+    """Regions whose every department has no population of unknown quintile (0).
+
+    Person-years by quintile are public: there the attacker knows the unknown quintile holds
+    no case, so the published quintiles add up exactly to the departments.
+    """
+    empty_q0 = {str(d) for d, q in empty if int(q) == 0}
+    deps: dict[str, list[str]] = {}
+    for d, r in dep_region.items():
+        deps.setdefault(str(r), []).append(str(d))
+    return {r for r, ds in deps.items() if all(d in empty_q0 for d in ds)}
 
 
 def build_model(
-    base: pd.DataFrame, cells: pd.DataFrame, dep_region: Mapping[str, str]
+    base: pd.DataFrame, cells: pd.DataFrame, dep_region: Mapping[str, str],
+    empty: Collection[tuple[str, int]] = (),
 ) -> Model:
     """Exact, compact attacker model of one block.
 
     When every quintile-specific cell covers whole regions (true for the release), the finest
     rows department × quintile × sex × year are replaced by department totals D(d, s, y) and
     regional quintile counts R(r, q, s, y) with, per region, sex and year,
-    sum_q R(r, q, s, y) ≤ sum_{d in r} D(d, s, y) (equality if every quintile is published).
-    Both descriptions admit the same published values: within a region any department can
-    supply any quintile (a transportation problem on a complete bipartite graph is feasible iff
-    demand ≤ supply). Otherwise the model falls back to atoms.
+    sum_q R(r, q, s, y) ≤ sum_{d in r} D(d, s, y), an equality where the unpublished quintiles
+    are publicly empty (`empty`: (department, quintile) pairs with no person-years). Both
+    descriptions admit the same published values: within a region any department can supply
+    any quintile (a transportation problem on a complete bipartite graph is feasible iff
+    demand ≤ supply). Otherwise the model falls back to atoms, with empty units removed.
     """
     cells = cells.reset_index(drop=True)
     q_cells = cells[cells["quintile"].notna()]
-    if (q_cells["level"] == "department").any() or not len(q_cells):
-        blk = build_block(base, cells, dep_region)
-        return Model(cells, blk.incidence, blk.atom_counts,
-                     sparse.csr_matrix((0, blk.incidence.shape[1])), blk.cases)
+    if (q_cells["level"] == "department").any():
+        blk = build_block(base, cells, dep_region, empty)
+        n_var = blk.incidence.shape[1]
+        return Model(cells, blk.incidence, blk.atom_counts, sparse.csr_matrix((0, n_var)),
+                     np.zeros(0), np.zeros(0), blk.cases)
     mat, counts = membership(base, cells, dep_region)
     deps, years, quintiles = _universe(base, cells, dep_region)
     n_d, n_s, n_y, n_q = len(deps), len(SEXES), len(years), len(quintiles)
@@ -225,10 +291,36 @@ def build_model(
          (np.r_[r_rows, d_rows], np.r_[r_cols, d_all])),
         shape=(rs.size, n_var),
     )
-    if n_qp == n_q:  # every quintile published: regional quintiles add up to the departments
-        coupling = sparse.vstack([coupling, -coupling]).tocsr()
+    unpublished = set(range(n_q)) - set(q_pub)
+    exact = {reg_idx[r] for r in empty_regions(dep_region, empty)} if unpublished == {0} else set()
+    if not unpublished:
+        exact = set(range(n_r))
+    lower = np.where(np.isin(rs // (n_s * n_y), sorted(exact)), 0.0, -np.inf)
     cases = np.asarray(inc @ values).ravel()
-    return Model(cells, inc, values, coupling, cases)
+    groups = _groups(deps, dep_reg, regions, years, [quintiles[q] for q in q_pub], n_dvar)
+    return Model(cells, inc, values, coupling, lower, np.zeros(rs.size), cases, groups)
+
+
+def _groups(deps: list[str], dep_reg: np.ndarray, regions: list[str], years: list[int],
+            q_pub: list[int], n_dvar: int) -> Groups:
+    """D, R and rest groups of the compact model (see ``Groups``), in variable order."""
+    n_s, n_y, n_qp, n_r = len(SEXES), len(years), len(q_pub), len(regions)
+    n_var = n_dvar + n_r * n_s * n_y * n_qp
+    d_keys = [("D", d, -1, x, y) for d in deps for x in SEXES for y in years]
+    r_keys = [("R", r, q, x, y) for r in regions for x in SEXES for y in years for q in q_pub]
+    rest_keys = [("rest", r, -1, x, y) for r in regions for x in SEXES for y in years]
+    eye = sparse.identity(n_var, format="csr")
+    # rest(r, s, y) = Σ_{d in r} D(d, s, y) − Σ_q R(r, q, s, y)
+    d_all = np.arange(n_dvar)
+    d_row = dep_reg[d_all // (n_s * n_y)] * n_s * n_y + d_all % (n_s * n_y)
+    r_all = np.arange(n_dvar, n_var)
+    r_row = (r_all - n_dvar) // n_qp
+    rest = sparse.csr_matrix(
+        (np.r_[np.ones(d_all.size), -np.ones(r_all.size)],
+         (np.r_[d_row, r_row], np.r_[d_all, r_all])), shape=(n_r * n_s * n_y, n_var))
+    keys = pd.DataFrame(d_keys + r_keys + rest_keys,
+                        columns=["kind", "area", "quintile", "sex", "year"])
+    return Groups(keys, sparse.vstack([eye, rest]).tocsr())
 
 
 def fixed_variables(

@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import linprog
 
 from dashboard.disclosure import audit
-from dashboard.disclosure.cells import build_block, build_model
+from dashboard.disclosure.model import build_block, build_model
 
 from .helpers import base_frame, make_cells
 
