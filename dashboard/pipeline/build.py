@@ -16,14 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from dashboard import __version__
 from dashboard.disclosure import audit, protect
+from dashboard.disclosure.protect import AGE_TABLE
+from dashboard.disclosure.rates import decide as decide_rates
 from dashboard.pipeline import cells as cell_defs
 from dashboard.pipeline.aggregate import MEASURES, aggregate
-from dashboard.pipeline.indicators import indicator_table
+from dashboard.pipeline.indicators import age_table, indicator_table, reference_rates
 from dashboard.pipeline.inequalities import quintile_table, summary_table
 from dashboard.pipeline.ingest import (
     format_rejections,
@@ -113,7 +116,50 @@ def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
     else:
         frame["quintile"] = frame["quintile"].astype("Int64")
     frame["cases"] = table.cases
+    if name == AGE_TABLE:
+        frame["age"] = (frame.pop("age_start").to_numpy() // 5).astype(np.int64)
+        frame = frame.drop(columns="age_group")
+        frame["population"] = table.population.sum(axis=1)
     return frame
+
+
+def _age_vectors(table: cell_defs.CellTable, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Age vectors (n × 18) of a cell table (zeros for France's age-specific cells)."""
+    if name == AGE_TABLE:
+        zeros = np.zeros((len(table.keys), 18))
+        return zeros, zeros
+    return table.counts.astype(float), np.asarray(table.population, dtype=float)
+
+
+def _statistics(parts: list[tuple[cell_defs.CellTable, str]], published: np.ndarray,
+                rated: np.ndarray) -> dict[str, pd.DataFrame]:
+    """Release tables of the published cells (``parts`` in the order of ``published``)."""
+    split = np.cumsum([0] + [len(tab.keys) for tab, _ in parts])
+    by = {(name, tab.keys["measure"].iloc[0]): (tab, published[a:b], rated[a:b])
+          for (tab, name), a, b in zip(parts, split[:-1], split[1:], strict=True)}
+    out: dict[str, list[pd.DataFrame]] = {"indicator": [], "inequality": [],
+                                          "inequality_summary": [], AGE_TABLE: []}
+    for measure in MEASURES:
+        ind, ind_pub, ind_rated = by[("indicator", measure)]
+        ages, ages_pub, _ = by[(AGE_TABLE, measure)]
+        reference = reference_rates(ages, ages_pub, _national_totals(ind, ind_pub))
+        out[AGE_TABLE].append(age_table(ages, ages_pub))
+        out["indicator"].append(indicator_table(ind, ind_pub, ind_rated, reference))
+        ineq, ineq_pub, ineq_rated = by[("inequality", measure)]
+        q = quintile_table(ineq, ineq_pub, ineq_rated)
+        out["inequality"].append(q)
+        out["inequality_summary"].append(summary_table(q))
+    final = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    final.update(trend_tables(final["indicator"]))
+    return final
+
+
+def _national_totals(ind: cell_defs.CellTable, published: np.ndarray) -> pd.Series:
+    """France's published totals by series (measure, sex, site, period)."""
+    keys = ind.keys
+    nat = (keys["level"] == "country").to_numpy() & published
+    frame = keys.loc[nat, ["measure", "sex", "site_code", "year_start", "year_end"]]
+    return pd.Series(ind.cases[nat].astype(float), index=pd.MultiIndex.from_frame(frame))
 
 
 def release_id(tables: dict[str, pd.DataFrame], created: datetime) -> str:
@@ -160,18 +206,29 @@ def build_release(opts: BuildOptions) -> BuildReport:
     only = opts.sites
     tables = {m: (cell_defs.indicator_cells(agg, m, only), cell_defs.inequality_cells(agg, m, only))
               for m in MEASURES}
-    cells = pd.concat([_cells_frame(tab, name) for ind, ineq in tables.values()
-                       for tab, name in ((ind, "indicator"), (ineq, "inequality"))],
-                      ignore_index=True)
+    ages = {m: cell_defs.age_cells(tables[m][0]) for m in MEASURES}
+    parts = [(tables[m][0], "indicator") for m in MEASURES] + \
+        [(tables[m][1], "inequality") for m in MEASURES] + [(ages[m], AGE_TABLE) for m in MEASURES]
+    cells = pd.concat([_cells_frame(tab, name) for tab, name in parts], ignore_index=True)
+    age_counts = np.concatenate([_age_vectors(tab, name)[0] for tab, name in parts])
+    age_pop = np.concatenate([_age_vectors(tab, name)[1] for tab, name in parts])
     base = pd.concat([cell_defs.disclosure_base(agg, m, only) for m in MEASURES],
                      ignore_index=True)
+    coupled = only is None or "all" in only
+    remainder = pd.concat([cell_defs.disclosure_base(agg, m, remainder=True) for m in MEASURES],
+                          ignore_index=True) if coupled else None
+    empty = cell_defs.empty_units(agg)
     step("cells", t)
 
     t = time.perf_counter()
-    protected = protect(base, cells, dep_region(), opts.threshold)
+    protected = protect(base, cells, dep_region(), opts.threshold, empty=empty,
+                        remainder=remainder)
+    rated, certificates = decide_rates(protected, age_counts, age_pop, opts.threshold)
     step("suppression", t)
     t = time.perf_counter()
-    result = audit(base, protected, dep_region(), opts.threshold)
+    result = audit(base, protected, dep_region(), opts.threshold, empty=empty,
+                   remainder=remainder, ages=(age_counts, age_pop), rates_published=rated,
+                   certificates=certificates)
     reports_dir.mkdir(parents=True, exist_ok=True)
     (reports_dir / "disclosure-audit.md").write_text(result.to_markdown(), encoding="utf-8")
     if not result.passed:
@@ -181,21 +238,7 @@ def build_release(opts: BuildOptions) -> BuildReport:
 
     t = time.perf_counter()
     published = protected["status"].eq("published").to_numpy()
-    out: dict[str, list[pd.DataFrame]] = {"indicator": [], "inequality": [],
-                                          "inequality_summary": []}
-    offset = 0
-    for ind, ineq in tables.values():
-        for tab, name in ((ind, "indicator"), (ineq, "inequality")):
-            mask = published[offset:offset + len(tab.keys)]
-            offset += len(tab.keys)
-            if name == "indicator":
-                out["indicator"].append(indicator_table(tab, mask))
-            else:
-                q = quintile_table(tab, mask)
-                out["inequality"].append(q)
-                out["inequality_summary"].append(summary_table(tab, q))
-    final = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
-    final.update(trend_tables(final["indicator"]))
+    final = _statistics(parts, published, rated)
     step("statistics", t)
 
     t = time.perf_counter()

@@ -1,8 +1,10 @@
 """Joinpoint trends of world-standardised rates over the single years of each series.
 
 A trend is fitted only when every year of its series is published with a positive rate (a
-trend through hidden years would be a statistic depending on hidden counts). Standard errors
-for the weighted fit come from each year's Tiwari interval: (high − low) / (2 × 1.96).
+trend through hidden years would be a statistic depending on hidden counts). The fit uses the
+published (rounded) rates and intervals only, so a trend is a function of published figures.
+Standard errors for the weighted fit come from each year's Tiwari interval:
+(high − low) / (2 × 1.96).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.pipeline.precision import round_table
 from dashboard.stats.joinpoint import fit_many, trend_label
 
 SERIES = ["measure", "level", "geo_code", "sex", "site_code"]
@@ -63,4 +66,4 @@ def trend_tables(indicator: pd.DataFrame) -> dict[str, pd.DataFrame]:
     for col in ("aapc", "aapc_low", "aapc_high", "aapc_last5", "aapc_last5_low",
                 "aapc_last5_high"):
         out["trend"][col] = pd.to_numeric(out["trend"][col], errors="coerce")
-    return out
+    return {name: round_table(frame, name) for name, frame in out.items()}

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import numpy as np
 import pandas as pd
-import pytest
 
 from dashboard.cli import main as cli
-from dashboard.demo.generator import write_demo_sources
 from dashboard.disclosure import audit
 from dashboard.pipeline import cells as cell_defs
 from dashboard.pipeline.aggregate import MEASURES, aggregate
-from dashboard.pipeline.build import BuildOptions, build_release
 from dashboard.pipeline.ingest import ingest
 from dashboard.reference_data import dep_region
 from dashboard.release_schema import TABLES, columns
@@ -24,21 +20,6 @@ YEARS = range(2019, 2024)
 SITES = ["all", "lung", "prostate", "thyroid"]
 VALUE_COLUMNS = ["cases", "crude_rate", "asr_world", "asr_europe", "sir", "sir_smoothed",
                  "sir_prob_above", "crude_rate_low", "asr_world_high", "sir_low"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("e2e")
-    sources = root / "sources"
-    write_demo_sources(sources, seed=7, scale=0.5, first_year=2019, last_year=2023)
-    (sources / "SOURCE.json").write_text(json.dumps({"data_kind": "simulated",
-                                                     "description": "test registry"}))
-    out = root / "indicators.duckdb"
-    report = build_release(BuildOptions(sources=sources, out=out, years=YEARS,
-                                        progress=False, sites=SITES))
-    con = duckdb.connect(str(out), read_only=True)
-    yield {"root": root, "sources": sources, "out": out, "report": report, "con": con}
-    con.close()
 
 
 def table(built, name: str) -> pd.DataFrame:
@@ -86,10 +67,11 @@ def test_suppressed_rows_carry_no_value(built):
 def test_published_numbers_are_consistent(built):
     ind = table(built, "indicator")
     pub = ind[ind.status == "published"]
-    assert np.allclose(pub.crude_rate, pub.cases / pub.population * 1e5)
+    assert np.allclose(pub.crude_rate, pub.cases / pub.population * 1e5, atol=0.05 + 1e-9)
     assert (pub.crude_rate_low <= pub.crude_rate).all()
     assert (pub.crude_rate <= pub.crude_rate_high).all()
-    assert (pub.asr_world_low <= pub.asr_world + 1e-9).all()
+    rated = pub[pub.asr_status == "published"]
+    assert (rated.asr_world_low <= rated.asr_world + 1e-9).all()
     # France = sum of its departments wherever all departments are published.
     keys = ["measure", "sex", "site_code", "year_start", "year_end"]
     dep = ind[ind.level == "department"].groupby(keys).agg(
@@ -118,7 +100,7 @@ def test_sir_is_one_for_france_as_a_whole(built):
     keys = ["measure", "sex", "site_code", "year_start", "year_end"]
     complete = reg.groupby(keys).filter(lambda g: len(g) == 18)
     sums = complete.groupby(keys)[["cases", "expected"]].sum()
-    assert np.allclose(sums.cases, sums.expected, rtol=1e-9)
+    assert np.allclose(sums.cases, sums.expected, atol=18 * 0.05 + 1e-6)
 
 
 def test_trends_only_on_fully_published_series(built):
