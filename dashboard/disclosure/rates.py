@@ -23,13 +23,19 @@ up), they tell an attacker that (y, v) lies in a small region. Two tools follow:
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
+from multiprocessing import get_context
 
+import highspy
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
 
+from dashboard.disclosure.solver import quiet_highs, run
 from dashboard.pipeline.precision import round_column
 from dashboard.stats.standard_populations import weights
 from dashboard.stats.standardise import dsr, dsr_components, gamma_limits
@@ -39,6 +45,9 @@ RATE_MIN_CASES = 20  # fewer cases: no standardised rate (too unstable, too reve
 BISECTION_STEPS = 24
 SWAP_SPAN = 17  # fine adjustments swap cases between any two age groups
 DONOR_SPAN = 17  # a fine-tuned move takes its cases from any other age group
+MIP_SECONDS = 0.5  # integer programme per age group the quick searches missed
+MIP_MIN_CASES = 41  # ... in cells of at least this many cases
+MIP_MAX_OPEN = 2  # ... with at most this many age groups left open
 FloatArray = NDArray[np.float64]
 
 
@@ -420,6 +429,74 @@ def _fine_tune(x: FloatArray, a: FloatArray, a2: FloatArray, slabs: _Slabs,
     return found, result
 
 
+@lru_cache(maxsize=1)
+def _solver() -> highspy.Highs:
+    """One HiGHS instance per process for the small integer programmes."""
+    return quiet_highs(seed=0)
+
+
+def _integer_point(mat: FloatArray, lo: FloatArray, hi: FloatArray, lb: FloatArray,
+                   ub: FloatArray, integer: bool) -> FloatArray | None:
+    """A point with lo ≤ mat @ x ≤ hi and lb ≤ x ≤ ub (HiGHS, ``MIP_SECONDS``): the linear
+    relaxation's solution rounded, or an integer programme's; None if there is none."""
+    h = _solver()
+    h.clearModel()
+    h.setOptionValue("time_limit", h.getRunTime() + MIP_SECONDS)  # its clock never restarts
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = mat.shape[1], mat.shape[0]
+    lp.col_cost_ = np.zeros(mat.shape[1])
+    lp.col_lower_, lp.col_upper_ = lb, ub
+    lp.row_lower_, lp.row_upper_ = lo, hi
+    csc = sparse.csc_matrix(mat)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (csc.indptr, csc.indices,
+                                                                       csc.data)
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * mat.shape[1]
+    h.passModel(lp)
+    if run(h) != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.round(np.asarray(h.getSolution().col_value))
+
+
+def _mip_search(x: FloatArray, a: FloatArray, a2: FloatArray, slabs: _Slabs,
+                upper: FloatArray, age: NDArray[np.int64], amount: FloatArray,
+                verify: Callable[[NDArray[np.int64], FloatArray], NDArray[np.bool_]]
+                ) -> tuple[NDArray[np.bool_], FloatArray]:
+    """The moves ``_move_search`` and ``_fine_tune`` missed, by integer programming: any
+    age vector with the same total, within [0, upper], ``amount`` more in ``age`` and the
+    linearised rate rows kept; then checked exactly. Rows given ``MIP_SECONDS`` each."""
+    n, g = x.shape
+    found = np.zeros(n, dtype=bool)
+    result = np.full((n, g), np.nan)
+    for i in range(n):
+        target = x[i, age[i]] + amount[i]
+        if not 0 <= target <= upper[i, age[i]] + 1e-9:
+            continue
+        rows = [np.ones(g)]
+        lo, hi = [x[i].sum()], [x[i].sum()]
+        for q in range(3):
+            coef = slabs.grad[i, q, 0] * a[i] + slabs.grad[i, q, 1] * a2[i]
+            base = coef @ x[i]
+            rows.append(coef)  # a hair wider than the slabs: the exact check decides
+            lo.append(base + slabs.low[i, q] - 1e-5)
+            hi.append(base + slabs.high[i, q] + 1e-5)
+        ub = np.minimum(upper[i], x[i].sum())
+        lb = np.zeros(g)
+        lb[age[i]] = ub[age[i]] = target
+        args = (np.array(rows), np.array(lo), np.array(hi), lb, ub)
+        point = _integer_point(*args, integer=False)  # the relaxation: cheap, often enough
+        if point is None:  # no point at all
+            continue
+        if not verify(np.array([i]), point[None])[0]:
+            point = _integer_point(*args, integer=True)
+            if point is None or not verify(np.array([i]), point[None])[0]:
+                continue
+        found[i] = True
+        result[i] = point
+    return found, result
+
+
 def certify(counts: ArrayLike, population: ArrayLike, upper: ArrayLike, standard: str,
             threshold: int, table: str = "indicator") -> tuple[NDArray[np.bool_], Certificates]:
     """Which cells may publish their ``standard`` rates, with the certifying moves.
@@ -446,8 +523,12 @@ def certify(counts: ArrayLike, population: ArrayLike, upper: ArrayLike, standard
         def check(rows: NDArray[np.int64], new: FloatArray) -> NDArray[np.bool_]:
             r = sub[rows]
             got = published_rates(new, p[cell[r]], standard, table)
-            return np.all([np.isclose(got[c], truth[c][r], rtol=0, atol=1e-9) for c in got],
+            same = np.all([np.isclose(got[c], truth[c][r], rtol=0, atol=1e-9) for c in got],
                           axis=0)
+            kept = np.isclose(new.sum(axis=1), xs[r].sum(axis=1), rtol=0, atol=1e-9)
+            inside = ((new >= 0) & (new <= us[r] + 1e-9)
+                      & np.isclose(new, np.round(new), rtol=0, atol=1e-9)).all(axis=1)
+            return same & kept & inside
         return check
 
     def search(rows: NDArray[np.int64], amount: FloatArray) -> tuple[NDArray[np.bool_],
@@ -455,15 +536,25 @@ def certify(counts: ArrayLike, population: ArrayLike, upper: ArrayLike, standard
         sub = _Slabs(slabs.grad[rows], slabs.low[rows], slabs.high[rows])
         args = (xs[rows], a[rows], a[rows] ** 2, sub, us[rows], age[rows], amount)
         found, new = _move_search(*args, verify(rows))
-        rest = np.flatnonzero(~found)
-        if rest.size:
+        for step in (_fine_tune, _mip_search):
+            rest = np.flatnonzero(~found)
+            if step is _mip_search:  # only where the cell may still pass: few open groups
+                rest = rest[np.isin(cell[rows[rest]], hopeful(rows[rest]))]
+            if not rest.size:
+                continue
             sub2 = _Slabs(sub.grad[rest], sub.low[rest], sub.high[rest])
-            f2, n2 = _fine_tune(xs[rows][rest], a[rows][rest], a[rows][rest] ** 2, sub2,
-                                us[rows][rest], age[rows][rest], amount[rest],
-                                verify(rows[rest]))
+            f2, n2 = step(xs[rows][rest], a[rows][rest], a[rows][rest] ** 2, sub2,
+                          us[rows][rest], age[rows][rest], amount[rest], verify(rows[rest]))
             found[rest] = f2
             new[rest] = n2
         return found, new
+
+    def hopeful(rows: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Cells with at least ``MIP_MIN_CASES`` cases and at most ``MIP_MAX_OPEN`` groups
+        left to certify."""
+        cells_open, n_open = np.unique(cell[rows], return_counts=True)
+        big = x[cells_open].sum(axis=1) >= MIP_MIN_CASES
+        return cells_open[big & (n_open <= MIP_MAX_OPEN)]
 
     everyone = np.arange(cell.size)
     f_up, new_up = search(everyone, np.full(cell.size, float(threshold)))
@@ -502,8 +593,8 @@ def age_bounds(cells: pd.DataFrame) -> tuple[pd.DataFrame, NDArray[np.bool_]]:
     return grid, np.asarray(has)
 
 
-def decide(cells: pd.DataFrame, counts: ArrayLike, population: ArrayLike, threshold: int
-           ) -> tuple[NDArray[np.bool_], Certificates]:
+def decide(cells: pd.DataFrame, counts: ArrayLike, population: ArrayLike, threshold: int,
+           jobs: int = 2) -> tuple[NDArray[np.bool_], Certificates]:
     """Whether each cell's standardised rates are published, and the certificates.
 
     ``cells``: the protected cells (with ``status``; ``age_specific`` rows included);
@@ -526,8 +617,24 @@ def decide(cells: pd.DataFrame, counts: ArrayLike, population: ArrayLike, thresh
     todo = np.flatnonzero(rated & ~by_table)
     upper = grid.reindex(pd.MultiIndex.from_frame(cells.iloc[todo][SERIES])).to_numpy(float)
     upper = np.where(np.isfinite(upper), upper, np.inf)
-    ok, cert = certify(x[todo], p[todo], upper, "world", threshold)
+    chunks = np.array_split(np.arange(todo.size), max(1, min(jobs, todo.size)))
+    tasks = [(x[todo[c]], p[todo[c]], upper[c], "world", threshold) for c in chunks]
+    if len(tasks) > 1:
+        # spawned, not forked: a forked child would inherit HiGHS's thread pool mid-state
+        with ProcessPoolExecutor(max_workers=len(tasks),
+                                 mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_certify, tasks))
+    else:
+        results = [_certify(t) for t in tasks]
     out = by_table.copy()
-    out[todo] = ok
-    moves = cert.moves.assign(cell=todo[cert.moves["cell"].to_numpy()])
-    return out, Certificates(moves, cert.points)
+    moves, points = [], []
+    for c, (ok, cert) in zip(chunks, results, strict=True):
+        out[todo[c]] = ok
+        moves.append(cert.moves.assign(cell=todo[c][cert.moves["cell"].to_numpy()]))
+        points.append(cert.points)
+    return out, Certificates(pd.concat(moves, ignore_index=True),
+                             np.concatenate(points) if points else np.zeros((0, 18)))
+
+
+def _certify(args: tuple) -> tuple[NDArray[np.bool_], Certificates]:
+    return certify(*args)

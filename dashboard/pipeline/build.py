@@ -48,8 +48,11 @@ SUPPRESSION_RULE = (
     "Counts from 1 to {t1} are never published, nor any value computed from them (primary "
     "suppression). Further cells are hidden (complementary suppression) so that no hidden count "
     "can be recovered or narrowed to an interval narrower than {t} by combining published "
-    "figures (areas, sexes, years, periods, deprivation quintiles); an independent "
-    "linear-programming audit checks every hidden count. Zero is published."
+    "figures (areas, sexes, years, periods, deprivation quintiles, age groups, 'all cancers' "
+    "and its sites); an independent linear-programming audit checks every hidden count. "
+    "Standardised rates are published for cells of 20 cases or more whose rates cannot narrow "
+    "the count of an age group to less than {t}. Values are rounded to the precision their "
+    "meaning needs. Zero is published."
 )
 STANDARDS_TEXT = ("world: Segi 1960 as modified by Doll, Payne & Waterhouse 1966 (taux "
                   "standardisé monde); europe: European Standard Population 2013 (Eurostat)")

@@ -426,6 +426,26 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(complementary suppression) so the former cannot be recovered by subtraction "
               "(for instance a region minus its other departments). Such areas are shown in "
               "grey: “not published”."},
+    "m_precision_text": {
+        "fr": "Chaque chiffre est arrondi à la précision qui a un sens{_}: taux, bornes "
+              "d’intervalle et variations annuelles au dixième (bornes arrondies vers "
+              "l’extérieur, pour que l’intervalle publié contienne le vrai), rapports (ICS, "
+              "rapports de taux) et probabilités au centième. Des décimales en trop seraient "
+              "des équations permettant de retrouver des effectifs cachés. Les taux "
+              "standardisés d’une zone ne sont publiés qu’avec au moins 20 cas, et seulement "
+              "s’ils ne permettent pas de déduire le nombre de cas d’un groupe d’âge{_}; les "
+              "taux standardisés sur la population européenne ne sont publiés que pour la "
+              "France. Les cas attendus (ICS) utilisent les taux par âge de la France, "
+              "eux-mêmes publiés.",
+        "en": "Every figure is rounded to the precision that has a meaning: rates, interval "
+              "limits and annual changes to one decimal (limits rounded outwards, so the "
+              "published interval contains the true one), ratios (SIR, rate ratios) and "
+              "probabilities to two decimals. Extra digits would be equations that give "
+              "hidden counts back. An area’s standardised rates are published only with at "
+              "least 20 cases, and only when they cannot reveal the number of cases of an age "
+              "group; rates standardised on the European population are published for France "
+              "only. Expected cases (SIR) use France’s age-specific rates, which are "
+              "published too."},
     "m_release_rule": {"fr": "Règle appliquée à cette version{_}: {rule}",
                        "en": "Rule applied to this release: {rule}"},
     "m_release_cells": {

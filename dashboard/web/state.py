@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, urlencode
 from dashboard.web.i18n import normalise_lang
 from dashboard.web.queries import Catalog
 
-MAP_INDICATORS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
-TREND_INDICATORS = ("asr_world", "asr_europe", "crude_rate")
-INEQ_INDICATORS = ("asr_world", "asr_europe")
+# European standardised rates are published for France only (docs/release-schema.md): the
+# views that compare areas offer the world standard.
+MAP_INDICATORS = ("asr_world", "crude_rate", "cases", "sir", "sir_smoothed")
+TREND_INDICATORS = ("asr_world", "crude_rate")
+INEQ_INDICATORS = ("asr_world",)
 LEVELS = ("department", "region")
 RHYTHMS = ("annuel", "quinquennal")
 MAX_COMPARE = 3

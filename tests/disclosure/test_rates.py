@@ -151,3 +151,61 @@ def test_decoding_a_certified_cell_finds_nothing_narrow():
             assert hi - lo >= 11, (i, j, lo, hi)
             checked += 1
     assert checked > 0
+
+
+def test_integer_programme_certificates_keep_total_and_bounds(monkeypatch):
+    """Cells the quick searches miss go to the integer programme; whatever it certifies is
+    a whole age vector with the cell's total, inside the attacker's bounds (a rounded linear
+    relaxation can drift by a case: the exact check must catch it)."""
+    import dashboard.disclosure.rates as rates
+
+    calls = []
+    original = rates._integer_point
+
+    def spy(*args, **kwargs):
+        point = original(*args, **kwargs)
+        calls.append(point is not None)
+        return point
+
+    monkeypatch.setattr(rates, "_integer_point", spy)
+    counts, pop = _cells(150, 60)
+    pop = pop / 8  # department-sized: each case weighs more, quick moves miss more often
+    upper = np.tile(np.r_[np.full(6, 12.0), np.full(12, 400.0)], (len(counts), 1))
+    counts = np.minimum(counts, upper)
+    _, cert = certify(counts, pop, upper, "world", 11)
+    assert any(calls), "the integer programme was never tried"
+    cells = cert.moves["cell"].to_numpy()
+    points = cert.points.astype(float)
+    assert np.allclose(points.sum(axis=1), counts[cells].sum(axis=1))
+    assert ((points >= 0) & (points <= upper[cells])).all()
+    new = published_rates(points, pop[cells], "world")
+    old = published_rates(counts[cells], pop[cells], "world")
+    for k in new:
+        assert np.allclose(new[k], old[k])
+
+
+def test_a_drifted_programme_point_is_never_a_certificate(monkeypatch):
+    """A rounded relaxation can come back one case off the cell's total and still round to
+    the same rates (large populations); the exact check refuses it: ``cases`` is published."""
+    import dashboard.disclosure.rates as rates
+
+    original = rates._integer_point
+
+    offered = []
+
+    def drifted(*args, **kwargs):
+        point = original(*args, **kwargs)
+        if point is not None:
+            point[np.argmax(point)] += 1
+            offered.append(point)
+        return point
+
+    nothing = lambda x, *a, **k: (np.zeros(len(x), bool), np.full(x.shape, np.nan))  # noqa: E731
+    monkeypatch.setattr(rates, "_move_search", nothing)
+    monkeypatch.setattr(rates, "_fine_tune", nothing)
+    monkeypatch.setattr(rates, "_integer_point", drifted)
+    counts, pop = _cells(60, 3000)
+    ok, cert = certify(counts, pop * 200, np.full(counts.shape, np.inf), "world", 11)
+    assert offered, "the integer programme was never reached"
+    assert not ok.any()
+    assert np.allclose(cert.points.sum(axis=1), counts[cert.moves["cell"]].sum(axis=1))

@@ -36,6 +36,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                        className="hint")], id_="intervalles"),
             section(t("m_suppression", lang), [
                 html.P(t("m_suppression_text", lang, max_small=threshold - 1)),
+                html.P(t("m_precision_text", lang)),
                 html.P(t("m_release_rule", lang, rule=info.get("suppression_rule", ""))),
                 html.P(t("m_release_cells", lang,
                          published=fmt_int(info.get("cells_published"), lang),
