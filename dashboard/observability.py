@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import Flask
-from prometheus_client import CollectorRegistry, Counter, Histogram, make_wsgi_app
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, make_wsgi_app
 from werkzeug.exceptions import HTTPException
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -143,14 +143,20 @@ def route_namer(server: Flask) -> Callable[[dict[str, Any]], str]:
     return route_of
 
 
-def metrics_app(registry: CollectorRegistry | None = None) -> WSGIApp:
-    """The Prometheus exposition (all gunicorn workers when ``PROMETHEUS_MULTIPROC_DIR``)."""
-    if registry is None and os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+def metrics_registry() -> CollectorRegistry:
+    """Every gunicorn worker's metrics when ``PROMETHEUS_MULTIPROC_DIR`` is set, else ours."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    return make_wsgi_app(registry) if registry is not None else make_wsgi_app()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
+def metrics_app() -> WSGIApp:
+    """The Prometheus exposition as a WSGI app."""
+    return make_wsgi_app(metrics_registry())
 
 
 def init_app(server: Flask) -> None:

@@ -162,6 +162,14 @@ def init_app(app: Dash, current_id: Callable[[], str | None] = _current_release_
                 return stale_response(body)
         return None
 
+    @server.after_request
+    def _release_header(resp: Response) -> Response:
+        if g.get("dash_callback") and "X-Release-Stale" not in resp.headers:
+            rid = current_id()
+            if rid:
+                resp.headers["X-Release-Id"] = rid  # the release this answer was computed from
+        return resp
+
     def _refused(exc: Exception) -> Response:
         if not g.get("dash_callback"):
             raise exc
