@@ -1,0 +1,75 @@
+"""Load benchmark: 200 visitors and analysts for 5 minutes through nginx, 2 app instances, Redis.
+
+``python benchmarks/bench_load.py [--users 200] [--minutes 5] [--release FILE] [--no-compare]``
+runs locust headless (``benchmarks/locustfile.py``) against ``deploy/localstack.py`` on
+loopback, prints failures and p50/p95/p99 per route, then the same run without nginx's cache.
+The proxy's and the app's rate limits are lifted: every simulated user shares one address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "deploy"))
+from localstack import Stack, missing_programs  # noqa: E402
+
+NO_LIMITS = {"API_RATE": "10000r/s", "API_BURST": "10000", "SITE_RATE": "10000r/s",
+             "SITE_BURST": "10000"}
+APP_NO_LIMITS = {"API_RATE_LIMIT": "off", "CALLBACK_RATE_LIMIT": "off"}
+
+
+def run_locust(url: str, users: int, seconds: int, prefix: Path) -> list[dict[str, str]]:
+    """Run the journeys; the rows of locust's statistics CSV."""
+    subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" /
+                                                               "locustfile.py"),
+                    "--headless", "-u", str(users), "-r", str(max(1, users // 20)),
+                    "-t", f"{seconds}s", "--host", url, "--only-summary",
+                    "--csv", str(prefix), "--stop-timeout", "10"],
+                   check=False, capture_output=True, cwd=ROOT)
+    with open(f"{prefix}_stats.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def report(title: str, rows: list[dict[str, str]]) -> None:
+    print(f"\n== {title}")
+    print(f"{'route':<28}{'requests':>9}{'failed':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
+    for r in rows:
+        if r["Name"] == "setup":
+            continue
+        print(f"{(r['Type'] + ' ' + r['Name'])[:27]:<28}{r['Request Count']:>9}"
+              f"{r['Failure Count']:>8}{r['50%']:>8}{r['95%']:>8}{r['99%']:>8}")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--users", type=int, default=200)
+    p.add_argument("--minutes", type=float, default=5.0)
+    p.add_argument("--release", type=Path, default=ROOT / "data" / "indicators.duckdb")
+    p.add_argument("--no-compare", action="store_true", help="skip the run without nginx cache")
+    args = p.parse_args()
+    if missing_programs():
+        print(f"error: install {' and '.join(missing_programs())}", file=sys.stderr)
+        return 2
+    print(f"load before the run: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
+    runs = [("with nginx cache", True)] + ([] if args.no_compare else [("without nginx cache",
+                                                                         False)])
+    with tempfile.TemporaryDirectory() as tmp:
+        for title, cached in runs:
+            with Stack(args.release.resolve(), limits=NO_LIMITS, app_env=APP_NO_LIMITS,
+                       nginx_cache=cached) as stack:
+                rows = run_locust(stack.url, args.users, int(args.minutes * 60),
+                                  Path(tmp) / title.replace(" ", "-"))
+            report(f"{title}: {args.users} users, {args.minutes:g} min", rows)
+            print(f"load after the run: {os.getloadavg()[0]:.2f} (1 min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
