@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from typing import Any
+from urllib.parse import parse_qs
 
 from locust import FastHttpUser, between, events, task
 
@@ -27,9 +28,12 @@ _deps: list[dict[str, Any]] = []
 
 def load_codes(client: Any) -> None:
     """Sites, periods and areas of the release, from the API."""
+    spec = client.get("/api/v1/openapi.json", name="setup").json()
+    params = spec["paths"]["/api/v1/indicators"]["get"]["parameters"]
+    published = next(p for p in params if p["name"] == "site")["schema"]["items"]["enum"]
     sites = client.get("/api/v1/sites?format=json", name="setup").json()
     CODES["sites"] = [(s["site_code"], "all" if s["sexes"] == "both" else s["sexes"])
-                      for s in sites]
+                      for s in sites if s["site_code"] in published]
     rows = client.get("/api/v1/indicators?measure=incidence&level=country&site=all&sex=all"
                       "&format=json", name="setup").json()
     periods = {(r["year_start"], r["year_end"]) for r in rows}
@@ -83,11 +87,12 @@ class Visitor(FastHttpUser):
         self.rng = random.Random()
         if not CODES:
             load_codes(self.client)
-        if not _deps:
-            _deps.extend(self.client.get("/_dash-dependencies", name="dash dependencies").json())
+        if not _deps:  # users start together: replace, never add twice
+            _deps[:] = self.client.get("/_dash-dependencies", name="dash dependencies").json()
 
     def callback(self, dep: dict[str, Any], values: list[Any], state: list[Any],
-                 release: str | None, name: str) -> str | None:
+                 release: str | None, name: str) -> tuple[str | None, Any]:
+        """Post one callback as the renderer does; the release that answered and the body."""
         body = callback_payload(dep, values, state)
         if release:
             body["release"] = release
@@ -95,7 +100,7 @@ class Visitor(FastHttpUser):
                               catch_response=True) as r:
             if r.status_code not in (200, 204):
                 r.failure(f"status {r.status_code}")
-                return None
+                return None, None
             answered = r.headers.get("X-Release-Id")
             if r.headers.get("X-Release-Stale"):
                 events.request.fire(request_type="STALE", name="stale page notice",
@@ -103,39 +108,55 @@ class Visitor(FastHttpUser):
                                     context={})
             elif release and answered != release:
                 r.failure(f"mixed releases: page {release}, answer {answered}")
-            return answered
+            return answered, r.json() if r.status_code == 200 else None
 
-    def open_page(self, page: str) -> tuple[str | None, dict[str, Any], str]:
+    def fire(self, page: str, deps: list[dict[str, Any]], view: dict[str, Any], name: str,
+             ) -> None:
+        for dep in deps:
+            self.callback(dep, [value_of(s, view["state"], view["search"], view["area"])
+                                for s in dep["inputs"]],
+                          [value_of(s, view["state"], view["search"], view["area"])
+                           for s in dep["state"]], view["release"], name)
+
+    def open_page(self, page: str) -> dict[str, Any]:
+        """Load a page as a browser does; the view (release, state, search, area) it shows."""
         code = self.rng.choice(CODES["department"])
         path = PAGES[page].format(code=code)
         search = "?lang=" + self.rng.choice(["fr", "fr", "en"])
         self.client.get(path + search, name=f"page {page}")
         self.client.get("/_dash-layout", name="dash layout")
+        self.client.get("/_dash-dependencies", name="dash dependencies")
         router = next(d for d in _deps if d["output"] == "..page.children...page-meta.data..")
-        release = self.callback(router, [path], [search], None, "cb router")
-        state = page_state(self.rng)
-        area = {"level": "department", "code": code}
-        for dep in page_callbacks(page):
-            self.callback(dep, [value_of(s, state, search, area) for s in dep["inputs"]],
-                          [value_of(s, state, search, area) for s in dep["state"]],
-                          release, f"cb {page}")
-        return release, area, search
+        release, out = self.callback(router, [path], [search], None, "cb router")
+        canonical = ((out or {}).get("response", {}).get("page-meta", {}).get("data") or {}
+                     ).get("search") or search
+        state = {k: v[-1] for k, v in parse_qs(canonical.lstrip("?")).items()}
+        compared = [c for c in state.pop("comparer", "").split(",") if c]
+        state["comparer"] = (compared + ["aucun"] * 3)[:3]
+        view = {"release": release, "state": state, "search": canonical,
+                "area": {"level": "department", "code": code}}
+        self.fire(page, page_callbacks(page), view, f"cb {page}")  # the default view
+        return view
 
     @task(3)
     def browse(self) -> None:
         page = self.rng.choice(list(PAGES))
-        release, area, search = self.open_page(page)
-        if page == "carte" and release:
+        view = self.open_page(page)
+        if page == "carte" and view["release"]:
             level = self.rng.choice(["department", "region"])
-            self.client.get(f"/geo/{release}/{level}.json", name="geo",
+            self.client.get(f"/geo/{view['release']}/{level}.json", name="geo",
                             headers={"Accept-Encoding": "br, gzip"})
-        for _ in range(self.rng.randint(1, 3)):  # control changes
-            state = page_state(self.rng)
+        for _ in range(self.rng.randint(1, 3)):  # change one control at a time
             deps = page_callbacks(page)
-            dep = self.rng.choice(deps)
-            self.callback(dep, [value_of(s, state, search, area) for s in dep["inputs"]],
-                          [value_of(s, state, search, area) for s in dep["state"]],
-                          release, f"cb {page} change")
+            key = self.rng.choice(sorted({i["id"].split("-", 1)[1] for d in deps
+                                          for i in d["inputs"]}))
+            if key.startswith("comparer-"):
+                view["state"]["comparer"] = page_state(self.rng)["comparer"]
+            else:
+                view["state"][key] = page_state(self.rng)[key]
+            self.fire(page, [d for d in deps if any(i["id"] == f"{page}-{key}"
+                                                    for i in d["inputs"])], view,
+                      f"cb {page} change")
 
     @task(1)
     def download(self) -> None:

@@ -124,6 +124,17 @@ class LiveRelease:
                 self._pins[id(release)] = self._pins.get(id(release), 0) + 1
             return release
 
+    def pin_id(self, release_id: str) -> bool:
+        """Make this request read the release ``release_id`` if still open (URLs naming it)."""
+        release = self.by_id(release_id)
+        if release is None or not has_app_context():
+            return False
+        unpin_request()
+        with self._cond:
+            self._pins[id(release)] = self._pins.get(id(release), 0) + 1
+        g.setdefault("_release_pins", {})[id(self)] = (self, release)
+        return True
+
     def unpin(self, release: Release) -> None:
         with self._cond:
             left = self._pins.get(id(release), 0) - 1

@@ -1,6 +1,6 @@
 """gunicorn settings of one app instance (``gunicorn -c deploy/gunicorn.conf.py app:server``).
 
-Before any worker starts, the release file is checked: a missing, truncated or wrong-schema
+Before anything starts, the release file is checked: a missing, truncated or wrong-schema
 file stops the instance with one line on stderr and exit status 3. Metrics of all workers are
 served by the master on ``METRICS_PORT`` (Prometheus multiprocess mode), apart from the site.
 """
@@ -11,6 +11,12 @@ import tempfile
 
 from dashboard.data_access import release_path
 from dashboard.release_check import EXIT_UNUSABLE, problem
+
+# Refuse to start on an unusable release: one line, no traceback (before gunicorn says anything).
+_reason = problem(release_path())
+if _reason is not None:
+    print(f"error: {_reason}", file=sys.stderr, flush=True)
+    os._exit(EXIT_UNUSABLE)
 
 bind = os.environ.get("BIND", "0.0.0.0:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -23,14 +29,6 @@ accesslog = None  # the app writes its own JSON access log (dashboard.observabil
 os.environ.setdefault("LOG_FORMAT", "json")
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="registre-metrics-")
-
-
-def on_starting(server):
-    """Refuse to start on an unusable release: one line, no traceback."""
-    reason = problem(release_path())
-    if reason is not None:
-        print(f"error: {reason}", file=sys.stderr, flush=True)
-        os._exit(EXIT_UNUSABLE)
 
 
 def when_ready(server):

@@ -43,7 +43,7 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture(scope="module")
-def stack(fixture_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(fixture_release: Path) -> Iterator[Stack]:
     missing = missing_programs()
     if missing:
         reason = f"{' and '.join(missing)} not installed (apt-get install nginx redis-server)"
@@ -53,7 +53,7 @@ def stack(fixture_release: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     with Stack(fixture_release, apps=2, workers=1, threads=4,
                limits={"API_RATE": "40r/s", "API_BURST": "80"},
                app_env={"API_RATE_LIMIT": "10000/minute", "CALLBACK_RATE_LIMIT": "off"},
-               state=tmp_path_factory.mktemp("stack")) as running:
+               ) as running:  # its own temporary folder: nginx's workers must reach it
         yield running
 
 
@@ -113,11 +113,13 @@ def test_load_survives_faults(stack: Stack, second_release: Path, tmp_path: Path
     with open(tmp_path / "load_stats.csv", newline="") as fh:
         rows = {r["Type"] + " " + r["Name"]: r for r in csv.DictReader(fh)}
     total = rows[" Aggregated"]
-    print(locust.stdout[-3000:])
-    assert int(total["Request Count"]) > 300
-    assert int(total["Failure Count"]) == 0, locust.stdout[-3000:]
     with open(tmp_path / "load_failures.csv", newline="") as fh:
-        assert list(csv.DictReader(fh)) == []  # no « mixed releases » either
+        failures = list(csv.DictReader(fh))
+    stale = rows.get("STALE stale page notice", {}).get("Request Count", "0")
+    print(f"load with faults: {total['Request Count']} requests, {total['Failure Count']} "
+          f"failed, {stale} stale-page notices, locust exit {locust.returncode}")
+    assert int(total["Request Count"]) > 300
+    assert int(total["Failure Count"]) == 0, failures  # no « mixed releases » either
     assert json.loads(get(stack.url + "/readyz")[2])["release_id"] == SECOND
     for i in (0, 1):  # both instances serve the new release, the restarted one included
         status, headers, _ = get(f"http://127.0.0.1:{stack.app_ports[i]}/readyz")

@@ -101,6 +101,8 @@ def test_one_release_per_request(fixture_release: Path, second_release: Path,
         assert live.release_id == FIRST  # pinned for the whole request
     with app.test_request_context("/"):
         assert live.release_id == SECOND
+        assert live.pin_id(FIRST) and live.release_id == FIRST  # a URL naming the previous one
+        assert not live.pin_id("19990101-unknown")
     assert live._pins == {}
 
 
