@@ -1,9 +1,12 @@
 """Load benchmark: 200 visitors and analysts for 5 minutes through nginx, 2 app instances, Redis.
 
-``python benchmarks/bench_load.py [--users 200] [--minutes 5] [--release FILE] [--no-compare]``
-runs locust headless (``benchmarks/locustfile.py``) against ``deploy/localstack.py`` on
-loopback, prints failures and p50/p95/p99 per route, then the same run without nginx's cache.
-The proxy's and the app's rate limits are lifted: every simulated user shares one address.
+``python benchmarks/bench_load.py [--users 200] [--minutes 5] [--fault-minutes 1.5]
+[--release FILE] [--no-compare]`` runs locust headless (``benchmarks/locustfile.py``) against
+``deploy/localstack.py`` on loopback and prints failures and p50/p95/p99 per route: with
+nginx's cache, the same without it, then a shorter run during which an instance is killed and
+restarted, Redis stopped and started and a new release published (stale-page notices and
+« mixed releases » failures counted). The proxy's and the app's rate limits are lifted: every
+simulated user shares one address.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy"))
-from localstack import Stack, missing_programs  # noqa: E402
+from localstack import Stack, missing_programs, release_copy  # noqa: E402
 
 NO_LIMITS = {"API_RATE": "10000r/s", "API_BURST": "10000", "SITE_RATE": "10000r/s",
              "SITE_BURST": "10000"}
@@ -44,6 +48,10 @@ def report(title: str, rows: list[dict[str, str]]) -> None:
     for r in rows:
         if r["Name"] == "setup":
             continue
+        if r["Type"] == "STALE":
+            print(f"stale-page notices (a callback from a page of the previous release): "
+                  f"{r['Request Count']}")
+            continue
         print(f"{(r['Type'] + ' ' + r['Name'])[:27]:<28}{r['Request Count']:>9}"
               f"{r['Failure Count']:>8}{r['50%']:>8}{r['95%']:>8}{r['99%']:>8}")
 
@@ -54,21 +62,31 @@ def main() -> int:
     p.add_argument("--users", type=int, default=200)
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--release", type=Path, default=ROOT / "data" / "indicators.duckdb")
+    p.add_argument("--fault-minutes", type=float, default=1.5, help="0: no run with faults")
     p.add_argument("--no-compare", action="store_true", help="skip the run without nginx cache")
     args = p.parse_args()
     if missing_programs():
         print(f"skipped: install {' and '.join(missing_programs())} (Debian packages)")
         return 0
     print(f"load before the run: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
-    runs = [("with nginx cache", True)] + ([] if args.no_compare else [("without nginx cache",
-                                                                         False)])
+    runs = [("with nginx cache", True, args.minutes)]
+    if not args.no_compare:
+        runs.append(("without nginx cache", False, args.minutes))
+    if args.fault_minutes > 0:
+        runs.append(("with faults", True, args.fault_minutes))
     with tempfile.TemporaryDirectory() as tmp:
-        for title, cached in runs:
+        newer = release_copy(args.release, Path(tmp) / "newer.duckdb", "99991231-republished")
+        for title, cached, minutes in runs:
             with Stack(args.release.resolve(), limits=NO_LIMITS, app_env=APP_NO_LIMITS,
                        nginx_cache=cached) as stack:
-                rows = run_locust(stack.url, args.users, int(args.minutes * 60),
+                done: list[str] = []
+                if title == "with faults":  # pauses ×3: faults from 15 s to 50 s into the run
+                    threading.Thread(target=stack.faults, args=(newer, 3.0, done)).start()
+                rows = run_locust(stack.url, args.users, int(minutes * 60),
                                   Path(tmp) / title.replace(" ", "-"))
-            report(f"{title}: {args.users} users, {args.minutes:g} min", rows)
+            report(f"{title}: {args.users} users, {minutes:g} min", rows)
+            if done:
+                print(f"faults: {', '.join(done)}")
             print(f"load after the run: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
 

@@ -80,7 +80,7 @@ def page_callbacks(page: str) -> list[dict[str, Any]]:
 class Visitor(FastHttpUser):
     """Opens pages, changes controls, looks at the map, downloads what it sees."""
 
-    wait_time = between(1, 3)
+    wait_time = between(3, 8)  # reading a map or a chart before the next click
     weight = 4
 
     def on_start(self) -> None:
@@ -169,7 +169,7 @@ class Visitor(FastHttpUser):
 class Analyst(FastHttpUser):
     """Queries the API (JSON), as a script or notebook would."""
 
-    wait_time = between(1, 3)
+    wait_time = between(2, 5)
     weight = 1
 
     def on_start(self) -> None:

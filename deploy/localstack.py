@@ -187,6 +187,23 @@ class Stack:
             self.reload_nginx()
         return release_id
 
+    def faults(self, new_release: Path, pace: float = 1.0, done: list[str] | None = None,
+               ) -> list[str]:
+        """Kill and restart instance 1, stop and start Redis, publish ``new_release``.
+
+        ``pace`` stretches the pauses between faults (1.0: about 17 s in all).
+        """
+        done = [] if done is None else done
+        steps = ((5, "app killed", lambda: self.kill_app(1)),
+                 (4, "app restarted", lambda: self.start_app(1)),
+                 (2, "redis stopped", self.stop_redis), (4, "redis started", self.start_redis),
+                 (2, "release published", lambda: self.publish(new_release)))
+        for pause, label, step in steps:
+            time.sleep(pause * pace)
+            step()
+            done.append(label)
+        return done
+
     def _fresh_dir(self, name: str) -> Path:
         path = self.state / name
         path.mkdir(parents=True, exist_ok=True)
@@ -230,6 +247,17 @@ class Stack:
 
     def log(self, name: str) -> str:
         return (self.state / f"{name}.log").read_text(errors="replace")
+
+
+def release_copy(source: Path, target: Path, release_id: str) -> Path:
+    """A copy of a release file under another release id (a newer publication, for tests)."""
+    import duckdb
+
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    con.execute("UPDATE release SET release_id = ?", [release_id])
+    con.close()
+    return target
 
 
 def main() -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))  # localstack
 
 from release_fixture import build_fixture_release
 
@@ -23,9 +22,7 @@ def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def second_release(fixture_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture release under another release id (a newer publication)."""
-    target = tmp_path_factory.mktemp("second") / "second.duckdb"
-    shutil.copyfile(fixture_release, target)
-    con = duckdb.connect(str(target))
-    con.execute("UPDATE release SET release_id = '20260201-fixture1'")
-    con.close()
-    return target
+    from localstack import release_copy
+
+    return release_copy(fixture_release, tmp_path_factory.mktemp("second") / "second.duckdb",
+                        "20260201-fixture1")

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -79,28 +78,9 @@ def test_oversized_request_gets_a_json_413(stack: Stack) -> None:
     assert caught.value.code == 413 and "too large" in json.loads(caught.value.read())["error"]
 
 
-def faults(stack: Stack, second: Path, done: list[str]) -> None:
-    """Kill and restart an instance, stop and start Redis, publish a release."""
-    time.sleep(5)
-    stack.kill_app(1)
-    done.append("app killed")
-    time.sleep(4)
-    stack.start_app(1)
-    done.append("app restarted")
-    time.sleep(2)
-    stack.stop_redis()
-    done.append("redis stopped")
-    time.sleep(4)
-    stack.start_redis()
-    done.append("redis started")
-    time.sleep(2)
-    stack.publish(second)
-    done.append("release published")
-
-
 def test_load_survives_faults(stack: Stack, second_release: Path, tmp_path: Path) -> None:
     done: list[str] = []
-    thread = threading.Thread(target=faults, args=(stack, second_release, done))
+    thread = threading.Thread(target=stack.faults, args=(second_release, 1.0, done))
     thread.start()
     locust = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
