@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -42,6 +43,27 @@ def run_locust(url: str, users: int, seconds: int, prefix: Path) -> list[dict[st
         return list(csv.DictReader(fh))
 
 
+GROUPS = (("callback", "/_dash-update-component"), ("api", "/api/"), ("geo", "/geo/"),
+          ("dash layout+deps", "/_dash-"), ("static", "/assets/"), ("page", "/"))
+
+
+def server_side(access_log: Path) -> None:
+    """p95/p99 of nginx's request time per kind of request (without the load tool's delays)."""
+    times: dict[str, list[float]] = {}
+    statuses: dict[int, int] = {}
+    for line in access_log.read_text().splitlines():
+        entry = json.loads(line)
+        group = next(g for g, prefix in GROUPS if entry["uri"].startswith(prefix))
+        times.setdefault(group, []).append(entry["duration_s"] * 1000)
+        statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
+    print(f"nginx request time      {'requests':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
+    for group, values in times.items():
+        values.sort()
+        p = [values[min(len(values) - 1, int(q * len(values)))] for q in (0.5, 0.95, 0.99)]
+        print(f"{group:<24}{len(values):>9}{p[0]:>8.0f}{p[1]:>8.0f}{p[2]:>8.0f}")
+    print("statuses:", ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+
+
 def report(title: str, rows: list[dict[str, str]]) -> None:
     print(f"\n== {title}")
     print(f"{'route':<28}{'requests':>9}{'failed':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
@@ -64,6 +86,8 @@ def main() -> int:
     p.add_argument("--release", type=Path, default=ROOT / "data" / "indicators.duckdb")
     p.add_argument("--fault-minutes", type=float, default=1.5, help="0: no run with faults")
     p.add_argument("--no-compare", action="store_true", help="skip the run without nginx cache")
+    p.add_argument("--only", choices=["cached", "uncached", "faults"], action="append",
+                   help="run only these (repeatable)")
     args = p.parse_args()
     if missing_programs():
         print(f"skipped: install {' and '.join(missing_programs())} (Debian packages)")
@@ -74,6 +98,10 @@ def main() -> int:
         runs.append(("without nginx cache", False, args.minutes))
     if args.fault_minutes > 0:
         runs.append(("with faults", True, args.fault_minutes))
+    if args.only:
+        keys = {"with nginx cache": "cached", "without nginx cache": "uncached",
+                "with faults": "faults"}
+        runs = [r for r in runs if keys[r[0]] in args.only]
     with tempfile.TemporaryDirectory() as tmp:
         newer = release_copy(args.release, Path(tmp) / "newer.duckdb", "99991231-republished")
         for title, cached, minutes in runs:
@@ -84,7 +112,8 @@ def main() -> int:
                     threading.Thread(target=stack.faults, args=(newer, 3.0, done)).start()
                 rows = run_locust(stack.url, args.users, int(minutes * 60),
                                   Path(tmp) / title.replace(" ", "-"))
-            report(f"{title}: {args.users} users, {minutes:g} min", rows)
+                report(f"{title}: {args.users} users, {minutes:g} min", rows)
+                server_side(stack.state / "nginx" / "access.log")
             if done:
                 print(f"faults: {', '.join(done)}")
             print(f"load after the run: {os.getloadavg()[0]:.2f} (1 min)")

@@ -91,8 +91,9 @@ class Visitor(FastHttpUser):
             _deps[:] = self.client.get("/_dash-dependencies", name="dash dependencies").json()
 
     def callback(self, dep: dict[str, Any], values: list[Any], state: list[Any],
-                 release: str | None, name: str) -> tuple[str | None, Any]:
-        """Post one callback as the renderer does; the release that answered and the body."""
+                 release: str | None, name: str, parse: bool = False,
+                 ) -> tuple[str | None, Any]:
+        """Post one callback as the renderer does; the release that answered (and the body)."""
         body = callback_payload(dep, values, state)
         if release:
             body["release"] = release
@@ -108,7 +109,7 @@ class Visitor(FastHttpUser):
                                     context={})
             elif release and answered != release:
                 r.failure(f"mixed releases: page {release}, answer {answered}")
-            return answered, r.json() if r.status_code == 200 else None
+            return answered, r.json() if parse and r.status_code == 200 else None
 
     def fire(self, page: str, deps: list[dict[str, Any]], view: dict[str, Any], name: str,
              ) -> None:
@@ -127,7 +128,7 @@ class Visitor(FastHttpUser):
         self.client.get("/_dash-layout", name="dash layout")
         self.client.get("/_dash-dependencies", name="dash dependencies")
         router = next(d for d in _deps if d["output"] == "..page.children...page-meta.data..")
-        release, out = self.callback(router, [path], [search], None, "cb router")
+        release, out = self.callback(router, [path], [search], None, "cb router", parse=True)
         canonical = ((out or {}).get("response", {}).get("page-meta", {}).get("data") or {}
                      ).get("search") or search
         state = {k: v[-1] for k, v in parse_qs(canonical.lstrip("?")).items()}

@@ -7,6 +7,7 @@ before switching to a newly published file, and the publish command before publi
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -54,8 +55,10 @@ def _schema_problem(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The first line of an error, with file paths cut to their names (no server path)."""
     text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    line = text[0][:300] if text else type(exc).__name__
+    return re.sub(r"/(?:[^/\s\"']+/)+([^/\s\"']+)", r"\1", line)
 
 
 def main(argv: list[str] | None = None) -> int:

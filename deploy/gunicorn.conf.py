@@ -6,6 +6,7 @@ served by the master on ``METRICS_PORT`` (Prometheus multiprocess mode), apart f
 """
 
 import os
+import shutil
 import sys
 import tempfile
 
@@ -27,7 +28,18 @@ keepalive = 75  # longer than nginx's upstream keepalive
 control_socket_disable = True  # several instances may share a machine and a home folder
 accesslog = None  # the app writes its own JSON access log (dashboard.observability)
 os.environ.setdefault("LOG_FORMAT", "json")
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+if os.environ["LOG_FORMAT"] == "json":  # gunicorn's own lines as JSON too
+    logconfig_dict = {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "dashboard.observability.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": "INFO",
+                                       "propagate": False}},
+    }
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="registre-metrics-")
 
 
@@ -47,3 +59,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -139,7 +139,11 @@ class Stack:
         proc = self._spawn(f"app{i}", [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
                                        "app:server"], self.app_environment(i))
         if wait:
-            wait_http(f"http://127.0.0.1:{self.app_ports[i]}/readyz", proc=proc)
+            try:
+                wait_http(f"http://127.0.0.1:{self.app_ports[i]}/readyz", proc=proc)
+            except (RuntimeError, TimeoutError) as exc:
+                tail = self.log(f"app{i}").strip().splitlines()[-5:]
+                raise RuntimeError(f"{exc}; its last lines: {' | '.join(tail)}") from None
         return proc
 
     def kill_app(self, i: int) -> None:

@@ -21,7 +21,6 @@ import pandas as pd
 from flask import current_app, has_app_context
 
 from dashboard.cache import cache
-from dashboard.data_access import Release
 from dashboard.release_watch import LiveRelease, live
 
 T = TypeVar("T")
@@ -44,7 +43,7 @@ _LOCAL_MAX = 512
 INDICATOR_COLUMNS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
 
 
-def use_release(path: str | Path | None) -> Release:
+def use_release(path: str | Path | None) -> LiveRelease:
     """Point the dashboard at a release file (``None``: ``$RELEASE_PATH`` or the default)."""
     global _release
     _release = LiveRelease(path) if path else None
@@ -53,7 +52,7 @@ def use_release(path: str | Path | None) -> Release:
     return release()
 
 
-def release() -> Release:
+def release() -> LiveRelease:
     """The release the dashboard reads (the request's, when a new one is published)."""
     return _release if _release is not None else live()
 

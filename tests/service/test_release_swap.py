@@ -37,6 +37,7 @@ def test_release_check_gives_one_reason(fixture_release: Path, tmp_path: Path) -
     assert "not found" in release_check.problem(tmp_path / "absent.duckdb")
     bad = release_check.problem(truncated(fixture_release, tmp_path / "cut.duckdb"))
     assert "not a readable DuckDB database" in bad and "\n" not in bad
+    assert str(tmp_path) not in bad  # file names only, never a server path
     assert "wrong schema" in release_check.problem(wrong_schema(tmp_path / "w.duckdb"))
     assert release_check.main([str(tmp_path / "absent.duckdb")]) == release_check.EXIT_UNUSABLE
 
