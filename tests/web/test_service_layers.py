@@ -57,6 +57,12 @@ def test_malformed_bodies_get_a_400(dash_app: Dash, body: Any) -> None:
     assert post(dash_app, body).status_code == 400
 
 
+def test_oversized_callback_gets_a_json_413(dash_app: Dash) -> None:
+    r = dash_app.server.test_client().post("/_dash-update-component", data=b"x" * 300_000,
+                                           content_type="application/json")
+    assert r.status_code == 413 and "too large" in r.get_json()["error"]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzzed_callbacks_never_answer_5xx(dash_app: Dash, deps: list[dict[str, Any]],
