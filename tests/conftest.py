@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))  # localstack
 
 from release_fixture import build_fixture_release
 
@@ -16,3 +17,12 @@ from release_fixture import build_fixture_release
 def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a synthetic release file (built once per test session)."""
     return build_fixture_release(tmp_path_factory.mktemp("release") / "indicators.duckdb")
+
+
+@pytest.fixture(scope="session")
+def second_release(fixture_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture release under another release id (a newer publication)."""
+    from localstack import release_copy
+
+    return release_copy(fixture_release, tmp_path_factory.mktemp("second") / "second.duckdb",
+                        "20260201-fixture1")

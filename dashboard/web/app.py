@@ -8,7 +8,7 @@ from pathlib import Path
 from dash import Dash, dcc, html
 
 from dashboard.cache import init_cache
-from dashboard.web import queries, routing
+from dashboard.web import queries, routing, service
 from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import init_server
@@ -28,11 +28,13 @@ def create_app(release_path: str | Path | None = None) -> Dash:
         dcc.Store(id="page-meta"),
         dcc.Store(id="page-lang"),
         html.Div(id="page", className="page"),
+        *service.layout_additions(),
     ])
     init_cache(app.server)
     init_server(app.server, routing.is_known_path)
     routing.register(app)
     _init_api(app, release_path)
+    service.install(app)
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
     return app
@@ -46,7 +48,7 @@ def _init_api(app: Dash, release_path: str | Path | None) -> None:
         return
     if not hasattr(api, "init_app"):
         return
-    if release_path is not None and "release" in inspect.signature(api.init_app).parameters:
+    if "release" in inspect.signature(api.init_app).parameters:  # the live (hot-swapped) one
         api.init_app(app.server, release=queries.release())
     else:
         api.init_app(app.server)

@@ -105,6 +105,7 @@ def shell(path: str, lang: str, info: dict[str, Any], content: Any) -> list[Any]
         html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
         header(path, lang),
         simulated_banner(info, lang),
-        html.Main(id="contenu", tabIndex="-1", className="main", children=content),
+        html.Main(id="contenu", tabIndex="-1", className="main", children=content,
+                  **{"data-release": info.get("release_id", "")}),  # sent with callbacks
         footer(info, lang),
     ]

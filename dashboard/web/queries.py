@@ -21,7 +21,7 @@ import pandas as pd
 from flask import current_app, has_app_context
 
 from dashboard.cache import cache
-from dashboard.data_access import Release, get_release
+from dashboard.release_watch import LiveRelease, live
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ def _code_version() -> str:
 
 
 CODE_VERSION = _code_version()
-_release: Release | None = None
+_release: LiveRelease | None = None
 _local: OrderedDict[tuple, Any] = OrderedDict()
 _local_lock = threading.Lock()
 _LOCAL_MAX = 512
@@ -43,18 +43,18 @@ _LOCAL_MAX = 512
 INDICATOR_COLUMNS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
 
 
-def use_release(path: str | Path | None) -> Release:
+def use_release(path: str | Path | None) -> LiveRelease:
     """Point the dashboard at a release file (``None``: ``$RELEASE_PATH`` or the default)."""
     global _release
-    _release = Release(path) if path else None
+    _release = LiveRelease(path) if path else None
     with _local_lock:
         _local.clear()
     return release()
 
 
-def release() -> Release:
-    """The release the dashboard reads."""
-    return _release if _release is not None else get_release()
+def release() -> LiveRelease:
+    """The release the dashboard reads (the request's, when a new one is published)."""
+    return _release if _release is not None else live()
 
 
 def cached(fn: Callable[..., T]) -> Callable[..., T]:

@@ -271,3 +271,38 @@ def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url:
     assert current == "Map"
     assert query(driver).get("lang") == "en" and query(driver).get("niveau") == "department"
     assert driver.switch_to.active_element.get_attribute("id") == "contenu"
+
+
+CSP_LISTENER = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                "function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });")
+
+
+def test_no_content_security_policy_violation(driver: Any, live_url: str) -> None:
+    """Every page, its callbacks and a control change run under the strict policy."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
+    for path in [*PAGES, "/nulle-part", "/carte?niveau=region&lang=en"]:
+        open_page(driver, live_url + path)
+        if "carte" in path:
+            wait_for(lambda: map_paths(driver) > 0, what="map")
+            choose(driver, "carte-localisation", "lung")
+            wait_for(lambda: query(driver).get("localisation") == "lung", what="URL update")
+        assert driver.execute_script("return window.__csp") == [], path
+    for path in ["/telechargements", "/api/v1/docs"]:
+        driver.get(live_url + path)
+        assert driver.execute_script("return window.__csp") == [], path
+    policy = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/carte').then(r => done(r.headers.get('content-security-policy')));")
+    assert "script-src 'self' 'sha256-" in policy and "unsafe-inline' 'sha" not in policy
+
+
+def test_stale_page_gets_the_reload_notice(driver: Any, live_url: str) -> None:
+    """A page of an older release asks to reload instead of mixing numbers."""
+    open_page(driver, live_url + "/carte")
+    wait_for(lambda: map_paths(driver) > 0, what="map")
+    before = driver.find_element("id", "carte-title").text
+    driver.execute_script("document.getElementById('contenu').dataset.release = '20200101-old'")
+    choose(driver, "carte-localisation", "lung")
+    notice = wait_for(lambda: driver.find_element("id", "release-notice").text, what="notice")
+    assert "Nouvelle version des données publiée" in notice and "rechargez" in notice
+    assert driver.find_element("id", "carte-title").text == before  # no numbers of another

@@ -1,0 +1,64 @@
+"""The production layers of the dashboard's server, installed by ``create_app``.
+
+Release hot swap (one release per request), ``/healthz`` and ``/readyz``, callback guard
+(``400`` for malformed callbacks, a notice for pages of another release), security headers,
+a cache that survives Redis outages, rate limits, and, outermost, request ids, JSON access logs
+and metrics. See ``docs/deployment.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dash import Dash
+from flask import Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from dashboard import cache_fallback, health, observability, ratelimit, release_watch
+from dashboard.web import callback_guard, queries, security
+
+API_PREFIX = "/api/v1/"
+GEO_PATH = re.compile(r"^/geo/([^/]+)/")
+MAX_BODY = 256 * 1024
+
+
+def install(app: Dash) -> None:
+    """Install every layer on ``app`` (after its callbacks, the API and other WSGI wrappers)."""
+    server = app.server
+    if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
+        server.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # behind the proxy's own limit
+    release_watch.init_app(server)
+
+    @server.before_request
+    def _refuse_large_bodies() -> None:
+        limit = server.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            raise RequestEntityTooLarge()
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def _too_large(_exc: RequestEntityTooLarge) -> Response:
+        limit = server.config["MAX_CONTENT_LENGTH"] // 1024
+        response = jsonify(error=f"request too large (at most {limit} kB)")
+        response.status_code = 413
+        return response
+
+    @server.before_request
+    def _geometry_of_its_release() -> None:
+        """``/geo/<release id>/…`` of the previous release is still served (stale pages)."""
+        match = GEO_PATH.match(request.path)
+        if match:
+            queries.release().pin_id(match.group(1))
+
+    cache_fallback.resilient(server)
+    health.init_app(server, queries.release)
+    callback_guard.init_app(app)
+    security.init_app(app)
+    callback_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    server.wsgi_app = ratelimit.from_settings(  # type: ignore[method-assign]
+        server.wsgi_app, API_PREFIX, callback_path, server.config)
+    observability.init_app(server)
+
+
+def layout_additions() -> list:
+    """Components of the root layout the layers need (the stale-release notice)."""
+    return [callback_guard.notice_component()]
