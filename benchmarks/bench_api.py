@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import multiprocessing as mp
 import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -38,95 +36,28 @@ import tempfile
 import threading
 import time
 import venv
-from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.release_schema import columns  # noqa: E402
+from benchmarks._common import (
+    HOST,
+    ROOT,
+    children,
+    fetch,
+    free_port,
+    gunicorn,
+    server,
+)
+from dashboard.release_schema import columns
 
-HOST = "127.0.0.1"
 MAX_REQUESTS = 200_000  # per client process and run, on top of the duration bound
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port: int, path: str, sink: bool = False) -> tuple[int, bytes | int]:
-    """GET ``path``; returns the status and the body (or only its size when ``sink``)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=600)
-    try:
-        conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-        response = conn.getresponse()
-        if not sink:
-            return response.status, response.read()
-        size = 0
-        while block := response.read(1 << 20):
-            size += len(block)
-        return response.status, size
-    finally:
-        conn.close()
-
-
-def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if fetch(port, path)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} not ready")
-
-
-@contextlib.contextmanager
-def server(cmd: Sequence[str], port: int, ready_path: str, env: dict[str, str] | None = None):
-    """Run a server subprocess for the duration of the block."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_ready(port, ready_path, proc)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def gunicorn(app: str, port: int, workers: int = 2) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", "4", "--bind", f"{HOST}:{port}",
-            "--log-level", "warning", app]
-
-
 # --- memory ------------------------------------------------------------------------------------
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
-    return out
-
 
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -299,6 +230,7 @@ def resolve_release(arg: str | None, rows: int, workdir: Path) -> Path:
     default = ROOT / "data" / "indicators.duckdb"
     if default.exists():
         return default
+    sys.path.insert(0, str(ROOT / "tests"))
     from release_fixture import build_fixture_release
 
     fixture = build_fixture_release(workdir / "fixture.duckdb")
