@@ -1,6 +1,7 @@
 """Benchmark of the data API (prints figures; not a test).
 
-Usage: ``python benchmarks/bench_api.py [RELEASE] [--seconds S] [--rows N] [--no-datasette]``
+Usage: ``python benchmarks/bench_api.py [RELEASE] [--seconds S] [--rows N] [--no-datasette]
+[--mode warm|cold|both]``
 
 RELEASE defaults to ``data/indicators.duckdb``, else the synthetic test fixture (built into a
 temporary directory; ``--rows N`` then enlarges its ``indicator`` table to about N rows by
@@ -8,15 +9,24 @@ repeating it over earlier years, so the streaming test has something to stream).
 
 1. Streaming: the whole ``indicator`` table as CSV in one request while sampling the server
    workers' resident memory (``VmRSS`` in ``/proc``); target: growth ≤ 200 MB.
-2. Throughput of typical filtered CSV requests, 1 and 8 concurrent clients (client processes,
-   one connection per request), servers side by side and measured in interleaved rounds (the
-   best round is kept: other load on the machine only ever slows a run down):
-   - our API under gunicorn (2 workers, gthread, 4 threads each),
+2. Throughput of filtered CSV requests, 1 and 8 concurrent clients (client processes, one
+   connection per request), servers side by side and measured in interleaved rounds (the best
+   round is kept: other load on the machine only ever slows a run down), with the median
+   latency seen by the clients:
+   - **warm**: 24 typical map-view URLs, cycled (repeated queries: caches help);
+   - **cold**: every request a query nobody asked before, drawn from every map view of the
+     catalogue (measure × site × sex × level × period, with and without ``status=published``;
+     the warm URLs excluded): each server consumes its own shuffled list through a cursor
+     shared by its clients, so no URL is ever sent twice to the same server and no cache can
+     help;
+   against
+   - our API under gunicorn (2 workers, gthread, 4 threads each; micro-cache and body cache on,
+     as deployed), and the same without its caches (warm only),
    - Datasette serving the same table exported to SQLite (installed into a temporary
      virtualenv, never a project dependency; skipped when it cannot be installed),
    - the same response bytes as static files (werkzeug ``SharedDataMiddleware`` under the same
-     gunicorn setup).
-   Targets: ≥ 10× Datasette, ≥ 1/3 of static.
+     gunicorn setup; warm only).
+   Targets: warm ≥ 10× Datasette, cold (1 client) ≥ 5× Datasette, warm ≥ 1/3 of static.
 
 Everything listens on 127.0.0.1 only; every loop is bounded by a duration and a count.
 """
@@ -25,8 +35,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import multiprocessing as mp
-import os
 import random
 import sqlite3
 import statistics
@@ -36,6 +46,7 @@ import tempfile
 import threading
 import time
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -48,13 +59,16 @@ from benchmarks._common import (
     ROOT,
     children,
     fetch,
+    format_table,
     free_port,
     gunicorn,
+    load_line,
     server,
 )
 from dashboard.release_schema import columns
 
 MAX_REQUESTS = 200_000  # per client process and run, on top of the duration bound
+CLIENTS = (1, 8)
 
 
 # --- memory ------------------------------------------------------------------------------------
@@ -94,27 +108,72 @@ def bench_streaming(port: int, master: int, label: str) -> None:
 
 # --- throughput --------------------------------------------------------------------------------
 
-def _client(port: int, paths: list[str], seconds: float, seed: int, out: mp.Queue) -> None:
-    rng = random.Random(seed)
-    order = paths[:]
-    rng.shuffle(order)
+@dataclass
+class Workload:
+    """The URLs a server is sent: cycled (warm), or each sent once (cold) through a cursor
+    shared by all client processes of every run on that server."""
+
+    paths: list[str]
+    cold: bool = False
+
+    def __post_init__(self) -> None:
+        self.cursor = mp.Value("l", 0) if self.cold else None
+
+    def path(self, order: list[str], i: int) -> str | None:
+        """The ``i``-th URL of a client (``order``: its shuffled copy), None when used up."""
+        if self.cursor is None:
+            return order[i % len(order)]
+        with self.cursor.get_lock():
+            k = self.cursor.value
+            self.cursor.value += 1
+        return self.paths[k] if k < len(self.paths) else None
+
+    def used(self) -> int:
+        return min(self.cursor.value, len(self.paths)) if self.cursor is not None else 0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One throughput run: requests per second, median client latency (ms), list used up."""
+
+    rate: float
+    latency_ms: float
+    exhausted: bool = False
+
+
+def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue) -> None:
+    order = work.paths[:]
+    random.Random(seed).shuffle(order)
     done = errors = 0
+    latencies: list[float] = []
+    exhausted = False
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline and done < MAX_REQUESTS:
-        status, _ = fetch(port, order[done % len(order)], sink=True)
+        path = work.path(order, done)
+        if path is None:
+            exhausted = True
+            break
+        start = time.perf_counter()
+        status, _ = fetch(port, path, sink=True)
+        latencies.append(time.perf_counter() - start)
         errors += status != 200
         done += 1
-    out.put((done, errors))
+    out.put((done, errors, statistics.median(latencies) if latencies else float("nan"),
+             exhausted))
 
 
-def throughput(port: int, paths: list[str], clients: int, seconds: float) -> float:
-    """Requests per second with ``clients`` concurrent client processes."""
-    for path in paths:  # warm-up (and check)
+def check(port: int, paths: list[str]) -> None:
+    """GET every path once (warm-up and check that each answers 200)."""
+    for path in paths:
         status, _ = fetch(port, path, sink=True)
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
+
+
+def throughput(port: int, work: Workload, clients: int, seconds: float) -> Run:
+    """Requests per second with ``clients`` concurrent client processes."""
     queue: mp.Queue = mp.Queue()
-    procs = [mp.Process(target=_client, args=(port, paths, seconds, i, queue))
+    procs = [mp.Process(target=_client, args=(port, work, seconds, i, queue))
              for i in range(clients)]
     start = time.perf_counter()
     for proc in procs:
@@ -126,7 +185,8 @@ def throughput(port: int, paths: list[str], clients: int, seconds: float) -> flo
     total, errors = sum(r[0] for r in results), sum(r[1] for r in results)
     if errors:
         print(f"    ({errors} non-200 responses)")
-    return total / elapsed
+    return Run(total / elapsed, 1000 * statistics.median(r[2] for r in results),
+               any(r[3] for r in results))
 
 
 def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
@@ -144,11 +204,30 @@ def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
     return out
 
 
+def catalogue_filters(con: duckdb.DuckDBPyConnection,
+                      exclude: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Every map view of the release (measure × site × sex × department or region level ×
+    published period), with and without ``status=published``, minus ``exclude``; shuffled."""
+    rows = con.execute(
+        "SELECT DISTINCT measure, site_code, sex, level, year_start, year_end FROM indicator "
+        "WHERE level IN ('department', 'region') ORDER BY ALL").fetchall()
+    out = []
+    for (measure, site, sex, level, ys, ye), extra in itertools.product(
+            rows, ({}, {"status": "published"})):
+        filters = {"measure": measure, "site_code": site, "sex": sex, "level": level,
+                   "year_start": str(ys), "year_end": str(ye), **extra}
+        if filters not in exclude:
+            out.append(filters)
+    random.Random(11).shuffle(out)
+    return out
+
+
 def api_path(filters: dict[str, str]) -> str:
-    """Our URL of a map view: one 5-year period (``period_length=5``)."""
+    """Our URL of a map view: one period (``period_length`` = its length in years)."""
     names = {"site_code": "site"}
     query = {names.get(k, k): v for k, v in filters.items()}
-    return "/api/v1/indicators?" + urlencode({**query, "period_length": "5"})
+    length = int(filters["year_end"]) - int(filters["year_start"]) + 1
+    return "/api/v1/indicators?" + urlencode({**query, "period_length": str(length)})
 
 
 def datasette_path(filters: dict[str, str]) -> str:
@@ -238,6 +317,51 @@ def resolve_release(arg: str | None, rows: int, workdir: Path) -> Path:
     return enlarge(fixture, workdir / "enlarged.duckdb", rows)
 
 
+@dataclass
+class Target:
+    """A server under test and what it is sent in each mode (None: not measured)."""
+
+    port: int
+    warm: Workload | None
+    cold: Workload | None
+
+
+def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> None:
+    """Requests/s (best and median of the rounds), client latency and the ratios."""
+    best = {(name, key): max(r.rate for r in rs) for name, by in runs.items()
+            for key, rs in by.items()}
+    rows = []
+    for name, by in runs.items():
+        for mode in ("warm", "cold"):
+            if (mode, 1) not in by:
+                continue
+            rates = [best[(name, (mode, c))] for c in CLIENTS]
+            medians = [statistics.median(r.rate for r in by[(mode, c)]) for c in CLIENTS]
+            latency = statistics.median(r.latency_ms for r in by[(mode, 1)])
+            used_up = any(r.exhausted for c in CLIENTS for r in by[(mode, c)])
+            rows.append([name, mode + (" (list used up)" if used_up else ""),
+                         *[f"{v:.0f}" for v in rates + medians], f"{latency:.1f}"])
+    print(f"\n  {load_line()} now; requests/s, best and median of {rounds} rounds; latency: "
+          "median seen by the single client")
+    print(format_table(("server", "mode", "best 1 client", "best 8 clients", "median 1",
+                        "median 8", "latency ms"), rows,
+                       (False, False, True, True, True, True, True)))
+    print("  (our API: micro-cache and body cache on, as deployed; 'no cache': every request "
+          "validated and queried in DuckDB; cold: every URL sent once per server)")
+    targets = {("Datasette", "warm"): "≥ 10", ("Datasette", "cold"): "≥ 5 (1 client)",
+               ("static files", "warm"): "≥ 0.33"}
+    ratio_rows = []
+    for mine in ("our API", "API, no cache"):
+        for (other, mode), target in targets.items():
+            keys = [(mine, (mode, c)) for c in CLIENTS] + [(other, (mode, c)) for c in CLIENTS]
+            if all(k in best for k in keys):
+                ratio_rows.append([f"{mine} / {other}", mode,
+                                   *[f"{best[(mine, (mode, c))] / best[(other, (mode, c))]:.2f}"
+                                     for c in CLIENTS], target])
+    print(format_table(("ratio of best rates", "mode", "1 client", "8 clients", "target"),
+                       ratio_rows, (False, False, True, True, False)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("release", nargs="?")
@@ -245,18 +369,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     parser.add_argument("--rows", type=int, default=1_000_000,
                         help="indicator rows of the enlarged fixture")
+    parser.add_argument("--mode", choices=("warm", "cold", "both"), default="both")
     parser.add_argument("--no-datasette", action="store_true")
     args = parser.parse_args()
+    modes = ("warm", "cold") if args.mode == "both" else (args.mode,)
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         work = Path(tmp)
         release = resolve_release(args.release, args.rows, work)
         con = duckdb.connect(str(release), read_only=True)
         n_rows = con.execute("SELECT count(*) FROM indicator").fetchall()[0][0]
         filters = typical_filters(con)
+        unique = catalogue_filters(con, filters)
         con.close()
-        print(f"release: {release.name}, {n_rows:,} indicator rows; {os.cpu_count()} CPUs, "
-              f"load average {os.getloadavg()[0]:.1f} (other load skews the figures); servers: "
-              "gunicorn 2 workers × 4 threads (gthread) on 127.0.0.1")
+        print(f"release: {release.name}, {n_rows:,} indicator rows; {load_line()} (other load "
+              "skews the figures); servers: gunicorn 2 workers × 4 threads (gthread) on "
+              "127.0.0.1")
         env = {"RELEASE_PATH": str(release), "API_DOWNLOAD_DIR": str(work / "downloads")}
         port = free_port()
         paths = [api_path(f) for f in filters]
@@ -271,19 +398,24 @@ def main() -> None:
                   "second download on the same worker shows the per-download growth)")
         static_dir = work / "static"
         static_dir.mkdir()
+        warm = "warm" in modes
+        cold = "cold" in modes
         with contextlib.ExitStack() as stack:
             stack.enter_context(server(gunicorn(app, port), port, "/api/v1/release", env))
             static_paths = write_static(port, paths, static_dir)
             sizes = sorted(len(p.read_bytes()) for p in static_dir.iterdir())
-            targets = {"our API": (port, paths)}
-            cold = free_port()
-            stack.enter_context(server(gunicorn(app, cold), cold, "/api/v1/release",
-                                       {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}))
-            targets["API, no cache"] = (cold, paths)
-            sport = free_port()
-            static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
-            stack.enter_context(server(gunicorn(static_app, sport), sport, static_paths[0]))
-            targets["static files"] = (sport, static_paths)
+            targets = {"our API": Target(port, Workload(paths) if warm else None,
+                                         Workload([api_path(f) for f in unique], cold=True)
+                                         if cold else None)}
+            if warm:
+                nocache = free_port()
+                stack.enter_context(server(gunicorn(app, nocache), nocache, "/api/v1/release",
+                                           {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}))
+                targets["API, no cache"] = Target(nocache, Workload(paths), None)
+                sport = free_port()
+                static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
+                stack.enter_context(server(gunicorn(static_app, sport), sport, static_paths[0]))
+                targets["static files"] = Target(sport, Workload(static_paths), None)
             binary = None if args.no_datasette else install_datasette(work)
             if binary:
                 db = work / "indicators.db"
@@ -292,31 +424,29 @@ def main() -> None:
                 dpaths = [datasette_path(f) for f in filters]
                 cmd = [str(binary), "serve", str(db), "--host", HOST, "--port", str(dport)]
                 stack.enter_context(server(cmd, dport, dpaths[0]))
-                targets["Datasette"] = (dport, dpaths)
-            print(f"\n2. Typical filtered CSV requests: {len(paths)} map-view URLs (one 5-year "
-                  f"period, median {sizes[len(sizes) // 2] / 1e3:.0f} kB); {args.rounds} rounds "
-                  f"of {args.seconds:.0f} s per server and client count, servers interleaved")
-            runs: dict[str, dict[int, list[float]]] = {n: {1: [], 8: []} for n in targets}
+                targets["Datasette"] = Target(
+                    dport, Workload(dpaths) if warm else None,
+                    Workload([datasette_path(f) for f in unique], cold=True) if cold else None)
+            check(port, paths)
+            for target in targets.values():  # warm-up; the cold lists are never sent here
+                check(target.port, target.warm.paths if target.warm else [])
+            print(f"\n2. Filtered CSV requests: warm, {len(paths)} map-view URLs cycled (median "
+                  f"{sizes[len(sizes) // 2] / 1e3:.0f} kB); cold, {len(unique):,} distinct "
+                  f"map views of the catalogue, each sent once per server; {args.rounds} rounds "
+                  f"of {args.seconds:.0f} s per server, mode and client count, interleaved")
+            runs: dict[str, dict[tuple[str, int], list[Run]]] = {n: {} for n in targets}
             for _ in range(args.rounds):
-                for name, (tport, tpaths) in targets.items():
-                    for clients in (1, 8):
-                        runs[name][clients].append(throughput(tport, tpaths, clients,
-                                                              args.seconds))
-        results = {name: {c: max(rates) for c, rates in by.items()} for name, by in runs.items()}
-        print(f"\n  load average now {os.getloadavg()[0]:.1f}; requests/s, best of {args.rounds}"
-              " rounds (medians in the last two columns)")
-        print(f"  {'':44}{'1 client':>8}{'8 clients':>11}   {'1':>5}{'8':>6}")
-        for name, by in runs.items():
-            medians = "".join(f"{statistics.median(by[c]):6.0f}" for c in (1, 8))
-            print(f"  {name:44}{results[name][1]:8.0f}{results[name][8]:11.0f}  {medians}")
-        print("  (our API: micro-cache and body cache on, as deployed: repeated view URLs are "
-              "replayed; 'no cache': every request validated and queried in DuckDB)")
-        for mine in ("our API", "API, no cache"):
-            for name, target in (("Datasette", "≥ 10"), ("static files", "≥ 0.33")):
-                if name in results:
-                    ratios = [results[mine][c] / results[name][c] for c in (1, 8)]
-                    print(f"  {mine} / {name}: {ratios[0]:.2f} (1 client), {ratios[1]:.2f} "
-                          f"(8 clients); target {target}")
+                for name, target in targets.items():
+                    for mode, workload in (("warm", target.warm), ("cold", target.cold)):
+                        for clients in CLIENTS if workload else ():
+                            runs[name].setdefault((mode, clients), []).append(
+                                throughput(target.port, workload, clients, args.seconds))
+            used = ", ".join(f"{name} {t.cold.used():,}" for name, t in targets.items()
+                             if t.cold)
+        if used:
+            print(f"  cold URLs sent (of {len(unique):,}): {used}")
+        report(runs, args.rounds)
+
 
 def static_app(directory: str):
     """WSGI app serving ``directory`` under ``/static`` (werkzeug, as a plain file server)."""
