@@ -134,17 +134,19 @@ class Workload:
 
 @dataclass(frozen=True)
 class Run:
-    """One throughput run: requests per second, median client latency (ms), list used up."""
+    """One throughput run: requests/s, median client latency (ms), mean response size (kB),
+    whether the cold list was used up."""
 
     rate: float
     latency_ms: float
+    kb: float = float("nan")
     exhausted: bool = False
 
 
 def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue) -> None:
     order = work.paths[:]
     random.Random(seed).shuffle(order)
-    done = errors = 0
+    done = errors = size = 0
     latencies: list[float] = []
     exhausted = False
     deadline = time.perf_counter() + seconds
@@ -154,12 +156,13 @@ def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue)
             exhausted = True
             break
         start = time.perf_counter()
-        status, _ = fetch(port, path, sink=True)
+        status, body = fetch(port, path, sink=True)
         latencies.append(time.perf_counter() - start)
         errors += status != 200
+        size += int(body)
         done += 1
     out.put((done, errors, statistics.median(latencies) if latencies else float("nan"),
-             exhausted))
+             exhausted, size))
 
 
 def check(port: int, paths: list[str]) -> None:
@@ -186,7 +189,7 @@ def throughput(port: int, work: Workload, clients: int, seconds: float) -> Run:
     if errors:
         print(f"    ({errors} non-200 responses)")
     return Run(total / elapsed, 1000 * statistics.median(r[2] for r in results),
-               any(r[3] for r in results))
+               sum(r[4] for r in results) / max(total, 1) / 1000, any(r[3] for r in results))
 
 
 def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
@@ -338,14 +341,16 @@ def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> No
             rates = [best[(name, (mode, c))] for c in CLIENTS]
             medians = [statistics.median(r.rate for r in by[(mode, c)]) for c in CLIENTS]
             latency = statistics.median(r.latency_ms for r in by[(mode, 1)])
+            kb = statistics.median(r.kb for c in CLIENTS for r in by[(mode, c)])
             used_up = any(r.exhausted for c in CLIENTS for r in by[(mode, c)])
             rows.append([name, mode + (" (list used up)" if used_up else ""),
-                         *[f"{v:.0f}" for v in rates + medians], f"{latency:.1f}"])
+                         *[f"{v:.0f}" for v in rates + medians], f"{latency:.1f}",
+                         f"{kb:.1f}"])
     print(f"\n  {load_line()} now; requests/s, best and median of {rounds} rounds; latency: "
-          "median seen by the single client")
+          "median seen by the single client; kB: mean response body")
     print(format_table(("server", "mode", "best 1 client", "best 8 clients", "median 1",
-                        "median 8", "latency ms"), rows,
-                       (False, False, True, True, True, True, True)))
+                        "median 8", "latency ms", "kB"), rows,
+                       (False, False, True, True, True, True, True, True)))
     print("  (our API: micro-cache and body cache on, as deployed; 'no cache': every request "
           "validated and queried in DuckDB; cold: every URL sent once per server)")
     targets = {("Datasette", "warm"): "≥ 10", ("Datasette", "cold"): "≥ 5 (1 client)",
@@ -430,10 +435,13 @@ def main() -> None:
             check(port, paths)
             for target in targets.values():  # warm-up; the cold lists are never sent here
                 check(target.port, target.warm.paths if target.warm else [])
+            regions = sum(f["level"] == "region" for f in unique)
             print(f"\n2. Filtered CSV requests: warm, {len(paths)} map-view URLs cycled (median "
-                  f"{sizes[len(sizes) // 2] / 1e3:.0f} kB); cold, {len(unique):,} distinct "
-                  f"map views of the catalogue, each sent once per server; {args.rounds} rounds "
-                  f"of {args.seconds:.0f} s per server, mode and client count, interleaved")
+                  f"{sizes[len(sizes) // 2] / 1e3:.0f} kB, half departments, half regions); "
+                  f"cold, {len(unique):,} distinct map views of the catalogue ({regions:,} of "
+                  "them regions: single years are published for regions only), each sent once "
+                  f"per server; {args.rounds} rounds of {args.seconds:.0f} s per server, mode "
+                  "and client count, interleaved")
             runs: dict[str, dict[tuple[str, int], list[Run]]] = {n: {} for n in targets}
             for _ in range(args.rounds):
                 for name, target in targets.items():

@@ -132,7 +132,7 @@ def test_api_urls_and_cold_workload(fixture_release: Path) -> None:
 def test_api_report(capsys) -> None:
     run = bench_api.Run
     runs = {"our API": {("warm", 1): [run(1000, 0.7)], ("warm", 8): [run(1500, 3.0)],
-                        ("cold", 1): [run(150, 6.0)], ("cold", 8): [run(200, 30.0, True)]},
+                        ("cold", 1): [run(150, 6.0)], ("cold", 8): [run(200, 30.0, 5.0, True)]},
             "Datasette": {("warm", 1): [run(100, 9.0)], ("warm", 8): [run(120, 60.0)],
                           ("cold", 1): [run(50, 19.0)], ("cold", 8): [run(60, 120.0)]}}
     bench_api.report(runs, 1)
