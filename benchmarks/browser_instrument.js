@@ -66,15 +66,16 @@
     return b.inputEpoch();
   };
 
-  // Native controls of the filter forms, with their current value and options.
+  // Native controls of the filter forms, with their current value and the options a visitor
+  // can choose (not the disabled, hidden placeholder dbc.Select puts first).
   b.controls = () => {
     const out = [];
     document.querySelectorAll('#contenu form select[id]').forEach((el) => {
       out.push({kind: 'select', target: el.id, value: el.value,
-                options: [...el.options].map((o) => o.value)});
+                options: [...el.options].filter((o) => !o.disabled).map((o) => o.value)});
     });
     const groups = {};
-    document.querySelectorAll('#contenu form input[type=radio][name]').forEach((el) => {
+    document.querySelectorAll('#contenu form input[type=radio][name]:enabled').forEach((el) => {
       (groups[el.name] = groups[el.name] || []).push(el);
     });
     for (const [name, els] of Object.entries(groups)) {
