@@ -15,10 +15,11 @@ repeating it over earlier years, so the streaming test has something to stream).
    latency seen by the clients:
    - **warm**: 24 typical map-view URLs, cycled (repeated queries: caches help);
    - **cold**: every request a query nobody asked before, drawn from every map view of the
-     catalogue (measure × site × sex × level × period, with and without ``status=published``;
-     the warm URLs excluded): each server consumes its own shuffled list through a cursor
-     shared by its clients, so no URL is ever sent twice to the same server and no cache can
-     help;
+     catalogue (measure × site × sex × level × period) and every regional zoom of the
+     department maps (the departments of one region), with and without ``status=published``,
+     the warm URLs excluded; the shuffled list is cut into one slice per run, run k of every
+     server is sent slice k (through a cursor shared by its clients), so no URL is ever sent
+     twice to a server, no cache can help and every server answers the same queries;
    against
    - our API under gunicorn (2 workers, gthread, 4 threads each; micro-cache and body cache on,
      as deployed), and the same without its caches (warm only),
@@ -110,8 +111,8 @@ def bench_streaming(port: int, master: int, label: str) -> None:
 
 @dataclass
 class Workload:
-    """The URLs a server is sent: cycled (warm), or each sent once (cold) through a cursor
-    shared by all client processes of every run on that server."""
+    """The URLs of one run: cycled (warm), or each sent once (cold) through a cursor shared
+    by the run's client processes."""
 
     paths: list[str]
     cold: bool = False
@@ -210,24 +211,29 @@ def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
 def catalogue_filters(con: duckdb.DuckDBPyConnection,
                       exclude: list[dict[str, str]]) -> list[dict[str, str]]:
     """Every map view of the release (measure × site × sex × department or region level ×
-    published period), with and without ``status=published``, minus ``exclude``; shuffled."""
+    published period) and every regional view of it (the departments of one region, for
+    regions of several departments), each with and without ``status=published``, minus
+    ``exclude``; shuffled (fixed seed)."""
     rows = con.execute(
         "SELECT DISTINCT measure, site_code, sex, level, year_start, year_end FROM indicator "
         "WHERE level IN ('department', 'region') ORDER BY ALL").fetchall()
+    regions = con.execute(
+        "SELECT string_agg(code, ',' ORDER BY code) FROM geo WHERE level = 'department' "
+        "GROUP BY parent_code HAVING count(*) > 1 ORDER BY 1").fetchall()
     out = []
     for (measure, site, sex, level, ys, ye), extra in itertools.product(
             rows, ({}, {"status": "published"})):
-        filters = {"measure": measure, "site_code": site, "sex": sex, "level": level,
-                   "year_start": str(ys), "year_end": str(ye), **extra}
-        if filters not in exclude:
-            out.append(filters)
+        view = {"measure": measure, "site_code": site, "sex": sex, "level": level,
+                "year_start": str(ys), "year_end": str(ye)}
+        zooms = [{"geo_code": r[0]} for r in regions] if level == "department" else []
+        out += [f for f in ({**view, **z, **extra} for z in [{}, *zooms]) if f not in exclude]
     random.Random(11).shuffle(out)
     return out
 
 
 def api_path(filters: dict[str, str]) -> str:
     """Our URL of a map view: one period (``period_length`` = its length in years)."""
-    names = {"site_code": "site"}
+    names = {"site_code": "site", "geo_code": "geo"}
     query = {names.get(k, k): v for k, v in filters.items()}
     length = int(filters["year_end"]) - int(filters["year_start"]) + 1
     return "/api/v1/indicators?" + urlencode({**query, "period_length": str(length)})
@@ -235,7 +241,9 @@ def api_path(filters: dict[str, str]) -> str:
 
 def datasette_path(filters: dict[str, str]) -> str:
     """Datasette's URL of the same rows (exact ``year_start`` and ``year_end``)."""
-    return "/indicators/indicator.csv?" + urlencode({**filters, "_size": "max"})
+    names = {"geo_code": "geo_code__in"}
+    query = {names.get(k, k): v for k, v in filters.items()}
+    return "/indicators/indicator.csv?" + urlencode({**query, "_size": "max"})
 
 
 def export_sqlite(release: Path, target: Path) -> None:
@@ -322,11 +330,18 @@ def resolve_release(arg: str | None, rows: int, workdir: Path) -> Path:
 
 @dataclass
 class Target:
-    """A server under test and what it is sent in each mode (None: not measured)."""
+    """A server under test: its warm workload and its cold URL list (None: not measured)."""
 
     port: int
     warm: Workload | None
-    cold: Workload | None
+    cold: list[str] | None
+
+
+def cold_slice(paths: list[str], k: int, n: int) -> list[str]:
+    """The ``k``-th of ``n`` equal slices of a cold list: run ``k`` of every server is sent the
+    same URLs, and no URL twice."""
+    size = len(paths) // n
+    return paths[k * size:(k + 1) * size]
 
 
 def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> None:
@@ -343,7 +358,7 @@ def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> No
             latency = statistics.median(r.latency_ms for r in by[(mode, 1)])
             kb = statistics.median(r.kb for c in CLIENTS for r in by[(mode, c)])
             used_up = any(r.exhausted for c in CLIENTS for r in by[(mode, c)])
-            rows.append([name, mode + (" (list used up)" if used_up else ""),
+            rows.append([name, mode + (" (slice used up)" if used_up else ""),
                          *[f"{v:.0f}" for v in rates + medians], f"{latency:.1f}",
                          f"{kb:.1f}"])
     print(f"\n  {load_line()} now; requests/s, best and median of {rounds} rounds; latency: "
@@ -352,7 +367,8 @@ def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> No
                         "median 8", "latency ms", "kB"), rows,
                        (False, False, True, True, True, True, True, True)))
     print("  (our API: micro-cache and body cache on, as deployed; 'no cache': every request "
-          "validated and queried in DuckDB; cold: every URL sent once per server)")
+          "validated and queried in DuckDB; cold: every URL sent once per server; 'slice used "
+          "up': a run sent all its URLs before its time was up)")
     targets = {("Datasette", "warm"): "≥ 10", ("Datasette", "cold"): "≥ 5 (1 client)",
                ("static files", "warm"): "≥ 0.33"}
     ratio_rows = []
@@ -410,8 +426,7 @@ def main() -> None:
             static_paths = write_static(port, paths, static_dir)
             sizes = sorted(len(p.read_bytes()) for p in static_dir.iterdir())
             targets = {"our API": Target(port, Workload(paths) if warm else None,
-                                         Workload([api_path(f) for f in unique], cold=True)
-                                         if cold else None)}
+                                         [api_path(f) for f in unique] if cold else None)}
             if warm:
                 nocache = free_port()
                 stack.enter_context(server(gunicorn(app, nocache), nocache, "/api/v1/release",
@@ -431,28 +446,36 @@ def main() -> None:
                 stack.enter_context(server(cmd, dport, dpaths[0]))
                 targets["Datasette"] = Target(
                     dport, Workload(dpaths) if warm else None,
-                    Workload([datasette_path(f) for f in unique], cold=True) if cold else None)
+                    [datasette_path(f) for f in unique] if cold else None)
             check(port, paths)
             for target in targets.values():  # warm-up; the cold lists are never sent here
                 check(target.port, target.warm.paths if target.warm else [])
+            n_runs = args.rounds * len(CLIENTS)
             regions = sum(f["level"] == "region" for f in unique)
+            zooms = sum("geo_code" in f for f in unique)
             print(f"\n2. Filtered CSV requests: warm, {len(paths)} map-view URLs cycled (median "
                   f"{sizes[len(sizes) // 2] / 1e3:.0f} kB, half departments, half regions); "
-                  f"cold, {len(unique):,} distinct map views of the catalogue ({regions:,} of "
-                  "them regions: single years are published for regions only), each sent once "
-                  f"per server; {args.rounds} rounds of {args.seconds:.0f} s per server, mode "
-                  "and client count, interleaved")
+                  f"cold, {len(unique):,} distinct URLs (map views: {regions:,} of regions — "
+                  f"single years are published for regions only — and "
+                  f"{len(unique) - regions - zooms:,} of departments; {zooms:,} views of the "
+                  f"departments of one region), each cold run sent its own slice of "
+                  f"{len(unique) // n_runs:,}, the same for every server; {args.rounds} rounds of "
+                  f"{args.seconds:.0f} s per server, mode and client count, interleaved")
             runs: dict[str, dict[tuple[str, int], list[Run]]] = {n: {} for n in targets}
-            for _ in range(args.rounds):
+            sent = dict.fromkeys(targets, 0)
+            for r in range(args.rounds):
                 for name, target in targets.items():
-                    for mode, workload in (("warm", target.warm), ("cold", target.cold)):
-                        for clients in CLIENTS if workload else ():
-                            runs[name].setdefault((mode, clients), []).append(
-                                throughput(target.port, workload, clients, args.seconds))
-            used = ", ".join(f"{name} {t.cold.used():,}" for name, t in targets.items()
-                             if t.cold)
-        if used:
-            print(f"  cold URLs sent (of {len(unique):,}): {used}")
+                    for clients in CLIENTS if target.warm else ():
+                        runs[name].setdefault(("warm", clients), []).append(
+                            throughput(target.port, target.warm, clients, args.seconds))
+                    for i, clients in enumerate(CLIENTS if target.cold else ()):
+                        work = Workload(cold_slice(target.cold, r * len(CLIENTS) + i, n_runs),
+                                        cold=True)
+                        runs[name].setdefault(("cold", clients), []).append(
+                            throughput(target.port, work, clients, args.seconds))
+                        sent[name] += work.used()
+        print("  cold URLs sent: " + ", ".join(f"{name} {n:,}" for name, n in sent.items()
+                                                if n))
         report(runs, args.rounds)
 
 

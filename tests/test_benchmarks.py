@@ -127,6 +127,12 @@ def test_api_urls_and_cold_workload(fixture_release: Path) -> None:
     assert [work.path([], i) for i in range(3)] == ["/a", "/b", None]
     assert work.used() == 2
     assert bench_api.Workload(["/a", "/b"]).path(["/b", "/a"], 3) == "/a"
+    assert [bench_api.cold_slice(list("abcdefg"), k, 3) for k in range(3)] == [
+        ["a", "b"], ["c", "d"], ["e", "f"]]
+    zoom = next(f for f in cold if "geo_code" in f)
+    assert zoom["level"] == "department" and "," in zoom["geo_code"]
+    assert f"geo={zoom['geo_code'].replace(',', '%2C')}" in bench_api.api_path(zoom)
+    assert "geo_code__in=" in bench_api.datasette_path(zoom)
 
 
 def test_api_report(capsys) -> None:
@@ -137,5 +143,5 @@ def test_api_report(capsys) -> None:
                           ("cold", 1): [run(50, 19.0)], ("cold", 8): [run(60, 120.0)]}}
     bench_api.report(runs, 1)
     out = capsys.readouterr().out
-    assert "cold (list used up)" in out
+    assert "cold (slice used up)" in out
     assert "our API / Datasette" in out and "3.00" in out and "10.00" in out
