@@ -344,8 +344,9 @@ def profile_samples(events: Sequence[dict[str, Any]], pid: int, tid: int, lo: fl
 
 
 def requests_in(events: Sequence[dict[str, Any]], pid: int, lo: float,
-                hi: float) -> list[tuple[float, float, str]]:
-    """(sent, finished, URL) in ms from ``lo`` of the renderer's requests sent in [lo, hi]."""
+                hi: float) -> list[tuple[float, float, float, str]]:
+    """(sent, finished in ms from ``lo``, kB transferred, URL) of the renderer's requests sent
+    in [lo, hi]."""
     sent: dict[str, tuple[float, str]] = {}
     out = []
     for e in sorted(events, key=lambda e: e.get("ts", 0)):
@@ -356,7 +357,8 @@ def requests_in(events: Sequence[dict[str, Any]], pid: int, lo: float,
             sent[data.get("requestId")] = ((e["ts"] - lo) / 1000, data.get("url", ""))
         elif e["name"] == "ResourceFinish" and data.get("requestId") in sent:
             start, url = sent.pop(data["requestId"])
-            out.append((start, (e["ts"] - lo) / 1000, url))
+            out.append((start, (e["ts"] - lo) / 1000, data.get("encodedDataLength", 0) / 1000,
+                        url))
     return out
 
 
@@ -376,12 +378,14 @@ def summarise_trace(events: Sequence[dict[str, Any]]) -> list[str]:
     requests = requests_in(events, pid, lo, hi)
     if requests:
         last = max(r[1] for r in requests)
-        lines.append(f"  {len(requests)} requests, the last response complete at {last:.0f} ms; "
-                     f"then {total - last:.0f} ms of browser work to the last DOM change")
+        lines.append(f"  {len(requests)} requests ({sum(r[2] for r in requests):.0f} kB), the "
+                     f"last response complete at {last:.0f} ms; then {total - last:.0f} ms of "
+                     "browser work to the last DOM change; the largest:")
+        largest = sorted(sorted(requests, key=lambda r: -r[2])[:12])
         lines.append(format_table(
-            ("sent ms", "done ms", "request"),
-            [[f"{a:.0f}", f"{b:.0f}", re.sub(r"^https?://[^/]+", "", u)[:60]]
-             for a, b, u in requests[:12]], (True, True, False)))
+            ("sent ms", "done ms", "kB", "request"),
+            [[f"{a:.0f}", f"{b:.0f}", f"{kb:.1f}", re.sub(r"^https?://[^/]+", "", u)[:70]]
+             for a, b, kb, u in largest], (True, True, True, False)))
     lines.append("")
     lines.append(format_table(("main thread, self time", "ms", "share"),
                               [[c, f"{v:.1f}", f"{v / total:.0%}" if total else ""]

@@ -109,6 +109,14 @@ def test_trace_summary() -> None:
     text = "\n".join(bench_browser.summarise_trace(events))
     assert "long tasks (≥ 50 ms): 1, 120 ms" in text and "plotly.min.js" in text
     assert "no bench:start" in bench_browser.summarise_trace(events[2:])[0]
+    request = [{"pid": 1, "tid": 1, "name": "ResourceSendRequest", "ph": "I", "ts": 2000,
+                "args": {"data": {"requestId": "r1", "url": "http://h/_dash-update-component"}}},
+               {"pid": 1, "tid": 1, "name": "ResourceFinish", "ph": "I", "ts": 52000,
+                "args": {"data": {"requestId": "r1", "encodedDataLength": 4000}}}]
+    assert bench_browser.requests_in(request, 1, lo, hi) == [
+        (1.0, 51.0, 4.0, "http://h/_dash-update-component")]
+    text = "\n".join(bench_browser.summarise_trace(events + request))
+    assert "1 requests (4 kB), the last response complete at 51 ms; then 149 ms" in text
 
 
 def test_api_urls_and_cold_workload(fixture_release: Path) -> None:
