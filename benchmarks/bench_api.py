@@ -1,6 +1,7 @@
 """Benchmark of the data API (prints figures; not a test).
 
-Usage: ``python benchmarks/bench_api.py [RELEASE] [--seconds S] [--rows N] [--no-datasette]``
+Usage: ``python benchmarks/bench_api.py [RELEASE] [--seconds S] [--rows N] [--no-datasette]
+[--mode warm|cold|both]``
 
 RELEASE defaults to ``data/indicators.duckdb``, else the synthetic test fixture (built into a
 temporary directory; ``--rows N`` then enlarges its ``indicator`` table to about N rows by
@@ -8,15 +9,25 @@ repeating it over earlier years, so the streaming test has something to stream).
 
 1. Streaming: the whole ``indicator`` table as CSV in one request while sampling the server
    workers' resident memory (``VmRSS`` in ``/proc``); target: growth ≤ 200 MB.
-2. Throughput of typical filtered CSV requests, 1 and 8 concurrent clients (client processes,
-   one connection per request), servers side by side and measured in interleaved rounds (the
-   best round is kept: other load on the machine only ever slows a run down):
-   - our API under gunicorn (2 workers, gthread, 4 threads each),
+2. Throughput of filtered CSV requests, 1 and 8 concurrent clients (client processes, one
+   connection per request), servers side by side and measured in interleaved rounds (the best
+   round is kept: other load on the machine only ever slows a run down), with the median
+   latency seen by the clients:
+   - **warm**: 24 typical map-view URLs, cycled (repeated queries: caches help);
+   - **cold**: every request a query nobody asked before, drawn from every map view of the
+     catalogue (measure × site × sex × level × period) and every regional zoom of the
+     department maps (the departments of one region), with and without ``status=published``,
+     the warm URLs excluded; the shuffled list is cut into one slice per run, run k of every
+     server is sent slice k (through a cursor shared by its clients), so no URL is ever sent
+     twice to a server, no cache can help and every server answers the same queries;
+   against
+   - our API under gunicorn (2 workers, gthread, 4 threads each; micro-cache and body cache on,
+     as deployed), and the same without its caches (warm only),
    - Datasette serving the same table exported to SQLite (installed into a temporary
      virtualenv, never a project dependency; skipped when it cannot be installed),
    - the same response bytes as static files (werkzeug ``SharedDataMiddleware`` under the same
-     gunicorn setup).
-   Targets: ≥ 10× Datasette, ≥ 1/3 of static.
+     gunicorn setup; warm only).
+   Targets: warm ≥ 10× Datasette, cold (1 client) ≥ 5× Datasette, warm ≥ 1/3 of static.
 
 Everything listens on 127.0.0.1 only; every loop is bounded by a duration and a count.
 """
@@ -25,11 +36,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
+import itertools
 import multiprocessing as mp
-import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -38,95 +47,32 @@ import tempfile
 import threading
 import time
 import venv
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.release_schema import columns  # noqa: E402
+from benchmarks._common import (
+    HOST,
+    ROOT,
+    children,
+    fetch,
+    format_table,
+    free_port,
+    gunicorn,
+    load_line,
+    server,
+)
+from dashboard.release_schema import columns
 
-HOST = "127.0.0.1"
 MAX_REQUESTS = 200_000  # per client process and run, on top of the duration bound
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port: int, path: str, sink: bool = False) -> tuple[int, bytes | int]:
-    """GET ``path``; returns the status and the body (or only its size when ``sink``)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=600)
-    try:
-        conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-        response = conn.getresponse()
-        if not sink:
-            return response.status, response.read()
-        size = 0
-        while block := response.read(1 << 20):
-            size += len(block)
-        return response.status, size
-    finally:
-        conn.close()
-
-
-def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if fetch(port, path)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} not ready")
-
-
-@contextlib.contextmanager
-def server(cmd: Sequence[str], port: int, ready_path: str, env: dict[str, str] | None = None):
-    """Run a server subprocess for the duration of the block."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_ready(port, ready_path, proc)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def gunicorn(app: str, port: int, workers: int = 2) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", "4", "--bind", f"{HOST}:{port}",
-            "--log-level", "warning", app]
+CLIENTS = (1, 8)
 
 
 # --- memory ------------------------------------------------------------------------------------
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
-    return out
-
 
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -163,27 +109,75 @@ def bench_streaming(port: int, master: int, label: str) -> None:
 
 # --- throughput --------------------------------------------------------------------------------
 
-def _client(port: int, paths: list[str], seconds: float, seed: int, out: mp.Queue) -> None:
-    rng = random.Random(seed)
-    order = paths[:]
-    rng.shuffle(order)
-    done = errors = 0
+@dataclass
+class Workload:
+    """The URLs of one run: cycled (warm), or each sent once (cold) through a cursor shared
+    by the run's client processes."""
+
+    paths: list[str]
+    cold: bool = False
+
+    def __post_init__(self) -> None:
+        self.cursor = mp.Value("l", 0) if self.cold else None
+
+    def path(self, order: list[str], i: int) -> str | None:
+        """The ``i``-th URL of a client (``order``: its shuffled copy), None when used up."""
+        if self.cursor is None:
+            return order[i % len(order)]
+        with self.cursor.get_lock():
+            k = self.cursor.value
+            self.cursor.value += 1
+        return self.paths[k] if k < len(self.paths) else None
+
+    def used(self) -> int:
+        return min(self.cursor.value, len(self.paths)) if self.cursor is not None else 0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One throughput run: requests/s, median client latency (ms), mean response size (kB),
+    whether the cold list was used up."""
+
+    rate: float
+    latency_ms: float
+    kb: float = float("nan")
+    exhausted: bool = False
+
+
+def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue) -> None:
+    order = work.paths[:]
+    random.Random(seed).shuffle(order)
+    done = errors = size = 0
+    latencies: list[float] = []
+    exhausted = False
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline and done < MAX_REQUESTS:
-        status, _ = fetch(port, order[done % len(order)], sink=True)
+        path = work.path(order, done)
+        if path is None:
+            exhausted = True
+            break
+        start = time.perf_counter()
+        status, body = fetch(port, path, sink=True)
+        latencies.append(time.perf_counter() - start)
         errors += status != 200
+        size += int(body)
         done += 1
-    out.put((done, errors))
+    out.put((done, errors, statistics.median(latencies) if latencies else float("nan"),
+             exhausted, size))
 
 
-def throughput(port: int, paths: list[str], clients: int, seconds: float) -> float:
-    """Requests per second with ``clients`` concurrent client processes."""
-    for path in paths:  # warm-up (and check)
+def check(port: int, paths: list[str]) -> None:
+    """GET every path once (warm-up and check that each answers 200)."""
+    for path in paths:
         status, _ = fetch(port, path, sink=True)
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
+
+
+def throughput(port: int, work: Workload, clients: int, seconds: float) -> Run:
+    """Requests per second with ``clients`` concurrent client processes."""
     queue: mp.Queue = mp.Queue()
-    procs = [mp.Process(target=_client, args=(port, paths, seconds, i, queue))
+    procs = [mp.Process(target=_client, args=(port, work, seconds, i, queue))
              for i in range(clients)]
     start = time.perf_counter()
     for proc in procs:
@@ -195,7 +189,8 @@ def throughput(port: int, paths: list[str], clients: int, seconds: float) -> flo
     total, errors = sum(r[0] for r in results), sum(r[1] for r in results)
     if errors:
         print(f"    ({errors} non-200 responses)")
-    return total / elapsed
+    return Run(total / elapsed, 1000 * statistics.median(r[2] for r in results),
+               sum(r[4] for r in results) / max(total, 1) / 1000, any(r[3] for r in results))
 
 
 def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
@@ -213,16 +208,42 @@ def typical_filters(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
     return out
 
 
+def catalogue_filters(con: duckdb.DuckDBPyConnection,
+                      exclude: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Every map view of the release (measure × site × sex × department or region level ×
+    published period) and every regional view of it (the departments of one region, for
+    regions of several departments), each with and without ``status=published``, minus
+    ``exclude``; shuffled (fixed seed)."""
+    rows = con.execute(
+        "SELECT DISTINCT measure, site_code, sex, level, year_start, year_end FROM indicator "
+        "WHERE level IN ('department', 'region') ORDER BY ALL").fetchall()
+    regions = con.execute(
+        "SELECT string_agg(code, ',' ORDER BY code) FROM geo WHERE level = 'department' "
+        "GROUP BY parent_code HAVING count(*) > 1 ORDER BY 1").fetchall()
+    out = []
+    for (measure, site, sex, level, ys, ye), extra in itertools.product(
+            rows, ({}, {"status": "published"})):
+        view = {"measure": measure, "site_code": site, "sex": sex, "level": level,
+                "year_start": str(ys), "year_end": str(ye)}
+        zooms = [{"geo_code": r[0]} for r in regions] if level == "department" else []
+        out += [f for f in ({**view, **z, **extra} for z in [{}, *zooms]) if f not in exclude]
+    random.Random(11).shuffle(out)
+    return out
+
+
 def api_path(filters: dict[str, str]) -> str:
-    """Our URL of a map view: one 5-year period (``period_length=5``)."""
-    names = {"site_code": "site"}
+    """Our URL of a map view: one period (``period_length`` = its length in years)."""
+    names = {"site_code": "site", "geo_code": "geo"}
     query = {names.get(k, k): v for k, v in filters.items()}
-    return "/api/v1/indicators?" + urlencode({**query, "period_length": "5"})
+    length = int(filters["year_end"]) - int(filters["year_start"]) + 1
+    return "/api/v1/indicators?" + urlencode({**query, "period_length": str(length)})
 
 
 def datasette_path(filters: dict[str, str]) -> str:
     """Datasette's URL of the same rows (exact ``year_start`` and ``year_end``)."""
-    return "/indicators/indicator.csv?" + urlencode({**filters, "_size": "max"})
+    names = {"geo_code": "geo_code__in"}
+    query = {names.get(k, k): v for k, v in filters.items()}
+    return "/indicators/indicator.csv?" + urlencode({**query, "_size": "max"})
 
 
 def export_sqlite(release: Path, target: Path) -> None:
@@ -299,11 +320,67 @@ def resolve_release(arg: str | None, rows: int, workdir: Path) -> Path:
     default = ROOT / "data" / "indicators.duckdb"
     if default.exists():
         return default
+    sys.path.insert(0, str(ROOT / "tests"))
     from release_fixture import build_fixture_release
 
     fixture = build_fixture_release(workdir / "fixture.duckdb")
     print(f"(no data/indicators.duckdb: synthetic fixture enlarged to ~{rows:,} indicator rows)")
     return enlarge(fixture, workdir / "enlarged.duckdb", rows)
+
+
+@dataclass
+class Target:
+    """A server under test: its warm workload and its cold URL list (None: not measured)."""
+
+    port: int
+    warm: Workload | None
+    cold: list[str] | None
+
+
+def cold_slice(paths: list[str], k: int, n: int) -> list[str]:
+    """The ``k``-th of ``n`` equal slices of a cold list: run ``k`` of every server is sent the
+    same URLs, and no URL twice."""
+    size = len(paths) // n
+    return paths[k * size:(k + 1) * size]
+
+
+def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> None:
+    """Requests/s (best and median of the rounds), client latency and the ratios."""
+    best = {(name, key): max(r.rate for r in rs) for name, by in runs.items()
+            for key, rs in by.items()}
+    rows = []
+    for name, by in runs.items():
+        for mode in ("warm", "cold"):
+            if (mode, 1) not in by:
+                continue
+            rates = [best[(name, (mode, c))] for c in CLIENTS]
+            medians = [statistics.median(r.rate for r in by[(mode, c)]) for c in CLIENTS]
+            latency = statistics.median(r.latency_ms for r in by[(mode, 1)])
+            kb = statistics.median(r.kb for c in CLIENTS for r in by[(mode, c)])
+            used_up = any(r.exhausted for c in CLIENTS for r in by[(mode, c)])
+            rows.append([name, mode + (" (slice used up)" if used_up else ""),
+                         *[f"{v:.0f}" for v in rates + medians], f"{latency:.1f}",
+                         f"{kb:.1f}"])
+    print(f"\n  {load_line()} now; requests/s, best and median of {rounds} rounds; latency: "
+          "median seen by the single client; kB: mean response body")
+    print(format_table(("server", "mode", "best 1 client", "best 8 clients", "median 1",
+                        "median 8", "latency ms", "kB"), rows,
+                       (False, False, True, True, True, True, True, True)))
+    print("  (our API: micro-cache and body cache on, as deployed; 'no cache': every request "
+          "validated and queried in DuckDB; cold: every URL sent once per server; 'slice used "
+          "up': a run sent all its URLs before its time was up)")
+    targets = {("Datasette", "warm"): "≥ 10", ("Datasette", "cold"): "≥ 5 (1 client)",
+               ("static files", "warm"): "≥ 0.33"}
+    ratio_rows = []
+    for mine in ("our API", "API, no cache"):
+        for (other, mode), target in targets.items():
+            keys = [(mine, (mode, c)) for c in CLIENTS] + [(other, (mode, c)) for c in CLIENTS]
+            if all(k in best for k in keys):
+                ratio_rows.append([f"{mine} / {other}", mode,
+                                   *[f"{best[(mine, (mode, c))] / best[(other, (mode, c))]:.2f}"
+                                     for c in CLIENTS], target])
+    print(format_table(("ratio of best rates", "mode", "1 client", "8 clients", "target"),
+                       ratio_rows, (False, False, True, True, False)))
 
 
 def main() -> None:
@@ -313,18 +390,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     parser.add_argument("--rows", type=int, default=1_000_000,
                         help="indicator rows of the enlarged fixture")
+    parser.add_argument("--mode", choices=("warm", "cold", "both"), default="both")
     parser.add_argument("--no-datasette", action="store_true")
     args = parser.parse_args()
+    modes = ("warm", "cold") if args.mode == "both" else (args.mode,)
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         work = Path(tmp)
         release = resolve_release(args.release, args.rows, work)
         con = duckdb.connect(str(release), read_only=True)
         n_rows = con.execute("SELECT count(*) FROM indicator").fetchall()[0][0]
         filters = typical_filters(con)
+        unique = catalogue_filters(con, filters)
         con.close()
-        print(f"release: {release.name}, {n_rows:,} indicator rows; {os.cpu_count()} CPUs, "
-              f"load average {os.getloadavg()[0]:.1f} (other load skews the figures); servers: "
-              "gunicorn 2 workers × 4 threads (gthread) on 127.0.0.1")
+        print(f"release: {release.name}, {n_rows:,} indicator rows; {load_line()} (other load "
+              "skews the figures); servers: gunicorn 2 workers × 4 threads (gthread) on "
+              "127.0.0.1")
         env = {"RELEASE_PATH": str(release), "API_DOWNLOAD_DIR": str(work / "downloads")}
         port = free_port()
         paths = [api_path(f) for f in filters]
@@ -339,19 +419,23 @@ def main() -> None:
                   "second download on the same worker shows the per-download growth)")
         static_dir = work / "static"
         static_dir.mkdir()
+        warm = "warm" in modes
+        cold = "cold" in modes
         with contextlib.ExitStack() as stack:
             stack.enter_context(server(gunicorn(app, port), port, "/api/v1/release", env))
             static_paths = write_static(port, paths, static_dir)
             sizes = sorted(len(p.read_bytes()) for p in static_dir.iterdir())
-            targets = {"our API": (port, paths)}
-            cold = free_port()
-            stack.enter_context(server(gunicorn(app, cold), cold, "/api/v1/release",
-                                       {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}))
-            targets["API, no cache"] = (cold, paths)
-            sport = free_port()
-            static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
-            stack.enter_context(server(gunicorn(static_app, sport), sport, static_paths[0]))
-            targets["static files"] = (sport, static_paths)
+            targets = {"our API": Target(port, Workload(paths) if warm else None,
+                                         [api_path(f) for f in unique] if cold else None)}
+            if warm:
+                nocache = free_port()
+                stack.enter_context(server(gunicorn(app, nocache), nocache, "/api/v1/release",
+                                           {**env, "API_MICROCACHE": "0", "API_BODY_CACHE": "0"}))
+                targets["API, no cache"] = Target(nocache, Workload(paths), None)
+                sport = free_port()
+                static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
+                stack.enter_context(server(gunicorn(static_app, sport), sport, static_paths[0]))
+                targets["static files"] = Target(sport, Workload(static_paths), None)
             binary = None if args.no_datasette else install_datasette(work)
             if binary:
                 db = work / "indicators.db"
@@ -360,31 +444,40 @@ def main() -> None:
                 dpaths = [datasette_path(f) for f in filters]
                 cmd = [str(binary), "serve", str(db), "--host", HOST, "--port", str(dport)]
                 stack.enter_context(server(cmd, dport, dpaths[0]))
-                targets["Datasette"] = (dport, dpaths)
-            print(f"\n2. Typical filtered CSV requests: {len(paths)} map-view URLs (one 5-year "
-                  f"period, median {sizes[len(sizes) // 2] / 1e3:.0f} kB); {args.rounds} rounds "
-                  f"of {args.seconds:.0f} s per server and client count, servers interleaved")
-            runs: dict[str, dict[int, list[float]]] = {n: {1: [], 8: []} for n in targets}
-            for _ in range(args.rounds):
-                for name, (tport, tpaths) in targets.items():
-                    for clients in (1, 8):
-                        runs[name][clients].append(throughput(tport, tpaths, clients,
-                                                              args.seconds))
-        results = {name: {c: max(rates) for c, rates in by.items()} for name, by in runs.items()}
-        print(f"\n  load average now {os.getloadavg()[0]:.1f}; requests/s, best of {args.rounds}"
-              " rounds (medians in the last two columns)")
-        print(f"  {'':44}{'1 client':>8}{'8 clients':>11}   {'1':>5}{'8':>6}")
-        for name, by in runs.items():
-            medians = "".join(f"{statistics.median(by[c]):6.0f}" for c in (1, 8))
-            print(f"  {name:44}{results[name][1]:8.0f}{results[name][8]:11.0f}  {medians}")
-        print("  (our API: micro-cache and body cache on, as deployed: repeated view URLs are "
-              "replayed; 'no cache': every request validated and queried in DuckDB)")
-        for mine in ("our API", "API, no cache"):
-            for name, target in (("Datasette", "≥ 10"), ("static files", "≥ 0.33")):
-                if name in results:
-                    ratios = [results[mine][c] / results[name][c] for c in (1, 8)]
-                    print(f"  {mine} / {name}: {ratios[0]:.2f} (1 client), {ratios[1]:.2f} "
-                          f"(8 clients); target {target}")
+                targets["Datasette"] = Target(
+                    dport, Workload(dpaths) if warm else None,
+                    [datasette_path(f) for f in unique] if cold else None)
+            check(port, paths)
+            for target in targets.values():  # warm-up; the cold lists are never sent here
+                check(target.port, target.warm.paths if target.warm else [])
+            n_runs = args.rounds * len(CLIENTS)
+            regions = sum(f["level"] == "region" for f in unique)
+            zooms = sum("geo_code" in f for f in unique)
+            print(f"\n2. Filtered CSV requests: warm, {len(paths)} map-view URLs cycled (median "
+                  f"{sizes[len(sizes) // 2] / 1e3:.0f} kB, half departments, half regions); "
+                  f"cold, {len(unique):,} distinct URLs (map views: {regions:,} of regions — "
+                  f"single years are published for regions only — and "
+                  f"{len(unique) - regions - zooms:,} of departments; {zooms:,} views of the "
+                  f"departments of one region), each cold run sent its own slice of "
+                  f"{len(unique) // n_runs:,}, the same for every server; {args.rounds} rounds of "
+                  f"{args.seconds:.0f} s per server, mode and client count, interleaved")
+            runs: dict[str, dict[tuple[str, int], list[Run]]] = {n: {} for n in targets}
+            sent = dict.fromkeys(targets, 0)
+            for r in range(args.rounds):
+                for name, target in targets.items():
+                    for clients in CLIENTS if target.warm else ():
+                        runs[name].setdefault(("warm", clients), []).append(
+                            throughput(target.port, target.warm, clients, args.seconds))
+                    for i, clients in enumerate(CLIENTS if target.cold else ()):
+                        work = Workload(cold_slice(target.cold, r * len(CLIENTS) + i, n_runs),
+                                        cold=True)
+                        runs[name].setdefault(("cold", clients), []).append(
+                            throughput(target.port, work, clients, args.seconds))
+                        sent[name] += work.used()
+        print("  cold URLs sent: " + ", ".join(f"{name} {n:,}" for name, n in sent.items()
+                                                if n))
+        report(runs, args.rounds)
+
 
 def static_app(directory: str):
     """WSGI app serving ``directory`` under ``/static`` (werkzeug, as a plain file server)."""

@@ -18,7 +18,6 @@ import json
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from dash import Input, Output
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import release_path  # noqa: E402
 from dashboard.web import queries  # noqa: E402
 from dashboard.web.app import create_app  # noqa: E402
 from dashboard.web.devserver import callback_payload, find_dependency, serve  # noqa: E402
@@ -38,19 +38,6 @@ from dashboard.web.pages.carte import map_view  # noqa: E402
 from dashboard.web.state import parse, serialise  # noqa: E402
 
 UPDATE = "/_dash-update-component"
-
-
-def release_path(arg: str | None) -> Path:
-    """The release to measure: the argument, data/indicators.duckdb, else a fresh fixture."""
-    path = Path(arg) if arg else ROOT / "data" / "indicators.duckdb"
-    if path.exists():
-        return path
-    sys.path.insert(0, str(ROOT / "tests"))
-    from release_fixture import build_fixture_release
-
-    out = Path(tempfile.mkdtemp(prefix="bench-release-")) / "indicators.duckdb"
-    print(f"{path} not found: building the synthetic fixture release at {out}")
-    return build_fixture_release(out)
 
 
 def add_bench_callbacks(app: Any) -> None:
