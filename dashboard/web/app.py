@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import inspect
+import re
+from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from dash import Dash, dcc, html
+from flask import request
 
 from dashboard.cache import init_cache
 from dashboard.web import queries, routing, service
+from dashboard.web.head import entry_summary, head_tags, page_head
+from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import init_server
@@ -23,6 +29,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
                serve_locally=True, title="Les cancers en France", update_title=None,
                meta_tags=META_TAGS, compress=False)
     app.index_string = INDEX_STRING
+    app.interpolate_index = _page_document(app)
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="page-meta"),
@@ -30,6 +37,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
         html.Div(id="page", className="page"),
         *service.layout_additions(),
     ])
+    app.server.config["ASSETS_FOLDER"] = str(ASSETS)
     init_cache(app.server)
     init_server(app.server, routing.is_known_path)
     routing.register(app)
@@ -38,6 +46,23 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
     return app
+
+
+def _page_document(app: Dash) -> Callable[..., str]:
+    """Dash's page document, with the language, title and metadata of the requested URL."""
+
+    def interpolate(**parts: str) -> str:
+        qs = request.query_string.decode("utf-8", "replace")
+        head = page_head(request.path, "?" + qs if qs else "")
+        parts["title"] = escape(head.title)
+        parts["metas"] += "\n" + head_tags(head, request.host_url.rstrip("/"), request.path)
+        parts["app_entry"] = re.sub(r'<div class="_dash-loading">.*?</div>', entry_summary(head),
+                                    parts["app_entry"], flags=re.S)
+        document = Dash.interpolate_index(app, **parts)
+        return (document.replace("{%lang%}", head.lang)
+                .replace("{%noscript%}", escape(t("noscript", head.lang))))
+
+    return interpolate
 
 
 def _init_api(app: Dash, release_path: str | Path | None) -> None:

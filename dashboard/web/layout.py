@@ -12,7 +12,7 @@ from dashboard.web.i18n import t
 from dashboard.web.state import lang_only, parse, serialise
 
 INDEX_STRING = """<!DOCTYPE html>
-<html lang="fr">
+<html lang="{%lang%}">
 <head>
 {%metas%}
 <title>{%title%}</title>
@@ -20,21 +20,16 @@ INDEX_STRING = """<!DOCTYPE html>
 {%css%}
 </head>
 <body>
-<noscript><p>Ce site a besoin de JavaScript pour afficher ses graphiques.
-This site needs JavaScript to draw its charts.</p></noscript>
+<noscript><p>{%noscript%}</p></noscript>
 {%app_entry%}
-<footer>
 {%config%}
 {%scripts%}
 {%renderer%}
-</footer>
 </body>
 </html>"""
 
 META_TAGS = [
     {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-    {"name": "description", "content": "Statistiques publiques du registre national des "
-                                       "cancers : cartes, évolutions, inégalités."},
     {"name": "theme-color", "content": "#000091"},
 ]
 
@@ -57,8 +52,8 @@ def nav_section(path: str) -> str:
     return "home" if path == "/" else ""
 
 
-def header(path: str, lang: str) -> html.Header:
-    """Site title, main navigation and the language switch."""
+def header(path: str, lang: str, banner: html.Div | None = None) -> html.Header:
+    """Site title, main navigation, the language switch and the simulated-data banner."""
     current = nav_section(path)
     links = []
     for key, href in NAV:
@@ -77,6 +72,7 @@ def header(path: str, lang: str) -> html.Header:
         ]),
         html.Nav(className="site-nav", **{"aria-label": t("nav_label", lang)},
                  children=html.Ul(links)),
+        banner,
     ])
 
 
@@ -89,13 +85,19 @@ def simulated_banner(info: dict[str, Any], lang: str) -> html.Div | None:
 
 
 def footer(info: dict[str, Any], lang: str) -> html.Footer:
-    """Release identifier and date, licence, accessibility status."""
+    """Release identifier and date, licence, the data for analysts, accessibility status."""
     return html.Footer(className="site-footer", children=[
         html.P(t("footer_release", lang, release_id=info.get("release_id", ""),
                  date=fmt_date(info.get("created_at"), lang))),
         html.P(t("footer_licence", lang, licence=info.get("licence", ""))),
-        html.P(dcc.Link(t("footer_accessibility", lang),
-                        href="/methodes" + lang_only(lang) + "#accessibilite")),
+        html.Nav(**{"aria-label": t("footer_nav_label", lang)}, children=html.Ul(
+            className="footer-links", children=[
+                html.Li(html.A(t("nav_downloads", lang),
+                               href="/telechargements" + lang_only(lang))),
+                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs")),
+                html.Li(dcc.Link(t("footer_accessibility", lang),
+                                 href="/methodes" + lang_only(lang) + "#accessibilite")),
+            ])),
     ])
 
 
@@ -103,8 +105,7 @@ def shell(path: str, lang: str, info: dict[str, Any], content: Any) -> list[Any]
     """The whole page around ``content``."""
     return [
         html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
-        header(path, lang),
-        simulated_banner(info, lang),
+        header(path, lang, simulated_banner(info, lang)),
         html.Main(id="contenu", tabIndex="-1", className="main", children=content,
                   **{"data-release": info.get("release_id", "")}),  # sent with callbacks
         footer(info, lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from dash.fingerprint import check_fingerprint
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, send_from_directory
 from flask_compress import Compress
 
 from dashboard.data_access import ReleaseNotFound
@@ -66,6 +66,14 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
             resp = Response(data, mimetype="application/json")
         resp.headers["Vary"] = "Accept-Encoding"
         resp.headers["Cache-Control"] = LONG_CACHE
+        return resp
+
+    @server.route("/favicon.ico")
+    def favicon() -> Response:
+        """The site's icon at the address browsers and crawlers ask for first."""
+        resp = send_from_directory(server.config["ASSETS_FOLDER"], "favicon.ico",
+                                   mimetype="image/vnd.microsoft.icon")
+        resp.headers["Cache-Control"] = DAY_CACHE
         return resp
 
     @server.after_request
