@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.web.collation import by_label
 from dashboard.web.figures.common import CONFIG
 from dashboard.web.i18n import t
 from dashboard.web.queries import Catalog
@@ -16,6 +17,7 @@ from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
 TOPOJSON_URL = "/assets/topojson/"
+PLOTLY_LOCALE = {"fr": "fr", "en": "en-US"}  # en-US: plotly's built-in locale
 
 
 def select(id_: str, label: str, options: Sequence[tuple[str, str]], value: str) -> html.Div:
@@ -32,7 +34,9 @@ def measure_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
 
 
 def site_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
-    return [(code, fr if lang == "fr" else en) for code, fr, en, _s in cat.sites]
+    """All cancers first, then the sites in the language's alphabetical order."""
+    return by_label(((code, fr if lang == "fr" else en) for code, fr, en, _s in cat.sites),
+                    first=("all",))
 
 
 def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
@@ -121,10 +125,13 @@ def download_links(endpoint: str, params: dict[str, Any], lang: str,
         html.Ul(links)])
 
 
-def graph(id_: str, figure: dict[str, Any], extra_config: dict[str, Any] | None = None,
-          class_name: str = "", style: dict[str, str] | None = None) -> dcc.Graph:
-    """A ``dcc.Graph`` with the site's configuration; plotly never leaves the site."""
-    config = {**CONFIG, "topojsonURL": TOPOJSON_URL, **(extra_config or {})}
+def graph(id_: str, lang: str, figure: dict[str, Any],
+          extra_config: dict[str, Any] | None = None, class_name: str = "",
+          style: dict[str, str] | None = None) -> dcc.Graph:
+    """A ``dcc.Graph`` with the site's configuration, its toolbar in the page's language
+    (``assets/plotly-locale-fr.js``); plotly never leaves the site."""
+    config = {**CONFIG, "topojsonURL": TOPOJSON_URL, "locale": PLOTLY_LOCALE[lang],
+              **(extra_config or {})}
     return dcc.Graph(id=id_, figure=figure, config=config, responsive=True,
                      style=style or graph_style(figure), className=f"graph {class_name}".strip())
 

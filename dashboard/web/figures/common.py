@@ -16,7 +16,8 @@ FLAG_SYMBOLS = {"higher": "triangle-up", "lower": "triangle-down", "not_differen
 
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    # sendChartToCloud would upload the chart to an outside service: never on this site
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 

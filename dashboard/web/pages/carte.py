@@ -195,7 +195,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(view.title, id="carte-title", className="view-title", **{"aria-live": "polite"}),
         html.Div(className="map-layout", children=[
             html.Div(className="map-main", children=[
-                figure_block(graph("carte-map", fig, {"scrollZoom": False}, "map-graph",
+                figure_block(graph("carte-map", lang, fig, {"scrollZoom": False}, "map-graph",
                                    {"height": "min(540px, max(320px, 80vw))"}),
                              t("map_graph_label", lang, title=view.title),
                              html.P(t("map_click_hint", lang), className="hint"), None),
@@ -206,7 +206,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                 html.P(summary_text(view), id="carte-summary", className="summary",
                        **{"aria-live": "polite"}),
                 html.H2(t("ranking_title", lang)),
-                scroll_box(graph("carte-ranking", ranking, {"displayModeBar": False}), lang,
+                scroll_box(graph("carte-ranking", lang, ranking, {"displayModeBar": False}), lang,
                            t("ranking_label", lang), "ranking-scroll"),
             ]),
         ]),

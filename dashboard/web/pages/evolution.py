@@ -115,7 +115,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         *page_heading(t("title_trends", lang), t("trends_lead", lang), parsed),
         controls,
         html.H2(caption, id="evolution-title", className="view-title"),
-        figure_block(graph("evolution-graph", fig),
+        figure_block(graph("evolution-graph", lang, fig),
                      t("trends_graph_label", lang, title=caption),
                      summary, dtable, summary_id="evolution-summary",
                      table_id="evolution-data"),
