@@ -24,6 +24,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_trends": {"fr": "Évolution", "en": "Trends"},
     "nav_inequalities": {"fr": "Inégalités", "en": "Inequalities"},
     "nav_methods": {"fr": "Méthodes et sources", "en": "Methods and sources"},
+    "nav_downloads": {"fr": "Télécharger les données", "en": "Download the data"},
+    "nav_api": {"fr": "API pour les analystes", "en": "API for analysts"},
+    "footer_nav_label": {"fr": "Données et accessibilité", "en": "Data and accessibility"},
     "switch_lang": {"fr": "English", "en": "Français"},
     "switch_lang_label": {"fr": "Read this page in English", "en": "Lire cette page en français"},
     "simulated_banner": {
@@ -43,6 +46,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The value “{value}” of parameter “{key}” is not available: "
               "“{default}” is shown instead."},
     "loading": {"fr": "Chargement…", "en": "Loading…"},
+    "param_none": {"fr": "aucune valeur", "en": "no value"},
+    "noscript": {"fr": "Ce site a besoin de JavaScript pour afficher ses graphiques et "
+                       "tableaux. Les données sont aussi téléchargeables sur la page "
+                       "/telechargements.",
+                 "en": "This site needs JavaScript to draw its charts and tables. The data "
+                       "can also be downloaded from the /telechargements page."},
+    # Page descriptions (search engines, link previews, readers without JavaScript)
+    "desc_accueil": {
+        "fr": "Nouveaux cas et décès par cancer en France, chiffres clés et tendances, "
+              "d’après le registre national des cancers.",
+        "en": "New cancer cases and cancer deaths in France, key figures and trends, from the "
+              "national cancer registry."},
+    "desc_carte": {
+        "fr": "Carte des régions et départements de France{_}: incidence et mortalité par "
+              "cancer, taux standardisés et rapports standardisés (SIR), par localisation, "
+              "sexe et période.",
+        "en": "Map of France's regions and departments: cancer incidence and mortality, "
+              "age-standardised rates and standardised ratios (SIR), by site, sex and period."},
+    "desc_evolution": {
+        "fr": "Évolution des taux de cancer en France et dans ses régions depuis 2010{_}: "
+              "tendances et variation annuelle moyenne (AAPC).",
+        "en": "Cancer rates in France and its regions since 2010: trends and average annual "
+              "percent change (AAPC)."},
+    "desc_inegalites": {
+        "fr": "Inégalités sociales (selon la défavorisation de la commune de résidence) et "
+              "territoriales de l’incidence et de la mortalité par cancer.",
+        "en": "Social (by deprivation of the municipality of residence) and geographical "
+              "inequalities in cancer incidence and mortality."},
+    "desc_methodes": {
+        "fr": "Comment les indicateurs sont calculés, protégés par le secret statistique et "
+              "publiés{_}: méthodes, sources et accessibilité.",
+        "en": "How the indicators are computed, protected by statistical confidentiality and "
+              "published: methods, sources and accessibility."},
+    "desc_territoire": {
+        "fr": "Profil d’un territoire{_}: incidence et mortalité par cancer comparées à la "
+              "France, principales localisations et évolution.",
+        "en": "Profile of an area: cancer incidence and mortality compared with France, main "
+              "sites and trends."},
+    "desc_introuvable": {"fr": "Cette page n’existe pas.", "en": "This page does not exist."},
     "copy_link_hint": {"fr": "L’adresse de cette page décrit la vue affichée{_}: "
                              "copiez-la pour la partager.",
                        "en": "This page’s address describes the view shown: copy it to share it."},
@@ -166,20 +208,24 @@ MESSAGES: dict[str, dict[str, str]] = {
               "regions and its departments."},
     "home_key_figures": {"fr": "Chiffres clés en France", "en": "Key figures for France"},
     "home_year": {"fr": "En {period}", "en": "In {period}"},
-    "home_period": {"fr": "Sur la période {period} (moyenne annuelle des taux)",
-                    "en": "Over {period} (annual average rates)"},
+    "home_period": {"fr": "Sur les 5 ans {period} (effectifs cumulés, taux annuels moyens)",
+                    "en": "Over the 5 years {period} (cases summed, average annual rates)"},
     "home_new_cases": {"fr": "nouveaux cas de cancer", "en": "new cancer cases"},
     "home_deaths": {"fr": "décès par cancer", "en": "cancer deaths"},
-    "home_rate": {"fr": "taux standardisé monde{_}: {value} pour 100{_}000",
-                  "en": "world age-standardised rate: {value} per 100,000"},
+    "home_new_cases_pooled": {"fr": "nouveaux cas de cancer, cumulés sur 5 ans",
+                              "en": "new cancer cases, summed over 5 years"},
+    "home_deaths_pooled": {"fr": "décès par cancer, cumulés sur 5 ans",
+                           "en": "cancer deaths, summed over 5 years"},
+    "home_rate": {"fr": "taux standardisé monde{_}: {value} pour 100{_}000 par an",
+                  "en": "world age-standardised rate: {value} per 100,000 per year"},
     "home_trend": {"fr": "Tendance {first}–{last}{_}: {label} ({aapc} par an en moyenne)",
                    "en": "Trend {first}–{last}: {label} ({aapc} per year on average)"},
     "home_top_sites": {"fr": "Les cancers les plus fréquents ({period})",
                        "en": "The most frequent cancers ({period})"},
     "home_top_sites_caption": {
-        "fr": "Nombre de nouveaux cas sur la période, par localisation (hors «{_}tous "
+        "fr": "Nouveaux cas cumulés sur les 5 ans, par localisation (hors «{_}tous "
               "cancers{_}»).",
-        "en": "Number of new cases over the period, by site (excluding “all cancers”)."},
+        "en": "New cases summed over the 5 years, by site (excluding “all cancers”)."},
     "home_offer": {"fr": "Ce que propose ce site", "en": "What this site offers"},
     "home_offer_map": {"fr": "Comparer les départements et les régions sur une carte.",
                        "en": "Compare departments and regions on a map."},
@@ -232,8 +278,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Compared with France, at equal age: significantly higher level for {higher}, "
               "lower for {lower}, no significant difference for {same}."},
     "summary_suppressed": {
-        "fr": "Non diffusés (secret statistique){_}: {n}.",
-        "en": "Not published (statistical confidentiality): {n}."},
+        "fr": "Données non diffusées (secret statistique) pour {n}.",
+        "en": "Not published (statistical confidentiality) for {n}."},
     "summary_france": {"fr": "France entière{_}: {value}.", "en": "France as a whole: {value}."},
     "areas_department": {"fr": "départements", "en": "departments"},
     "area_department": {"fr": "département", "en": "department"},
@@ -314,10 +360,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "limit_998": {"fr": "Limites 99,8{_}%", "en": "99.8% limits"},
     "dispersion": {"fr": "Dispersion entre territoires", "en": "Dispersion between areas"},
     "dispersion_text": {
-        "fr": "{n} {areas} publiés{_}: {out95} hors des limites à 95{_}% (≈{exp95} attendus "
-              "par le seul hasard) et {out998} hors des limites à 99,8{_}%. Rapport "
+        "fr": "SIR publié pour {areas}{_}: {out95} hors des limites à 95{_}% (≈{exp95} "
+              "attendus par le seul hasard) et {out998} hors des limites à 99,8{_}%. Rapport "
               "interquartile des SIR (P75/P25){_}: {iqr}.",
-        "en": "{n} {areas} published: {out95} outside the 95% limits (≈{exp95} expected by "
+        "en": "SIR published for {areas}: {out95} outside the 95% limits (≈{exp95} expected by "
               "chance alone) and {out998} outside the 99.8% limits. Interquartile ratio of "
               "SIRs (P75/P25): {iqr}."},
     "highlighted": {"fr": "Territoire affiché", "en": "This area"},

@@ -134,7 +134,7 @@ def test_map_summary(ctx: None) -> None:
                                 france))
     top = df.loc[df.asr_world.idxmax(), "name"]
     assert top in text and "France entière" in text
-    assert "Non diffusés" in text or (df.status == "published").all()
+    assert "Données non diffusées" in text or (df.status == "published").all()
     en = " ".join(map_summary(df, INDICATORS["sir"], "department", "incidence", "en", france))
     assert "Highest" in en and "France as a whole" not in en
 

@@ -34,7 +34,8 @@ def _figures_for(period: tuple[int, int], lang: str, with_trend: bool) -> list[A
                                    last=int(tr["year_end"]),
                                    label=trend_label(tr.get("label"), lang),
                                    aapc=fmt_percent(tr.get("aapc"), lang, 1, sign=True))
-        cards.append(key_figure(fmt_int(row.get("cases"), lang), t(label_key, lang), detail))
+        label = t(label_key if with_trend else f"{label_key}_pooled", lang)
+        cards.append(key_figure(fmt_int(row.get("cases"), lang), label, detail))
     return cards
 
 

@@ -25,7 +25,7 @@ from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.funnel import funnel_figure, outside
 from dashboard.web.figures.inequality import quintile_figure, statistic_over_time_figure
 from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
-from dashboard.web.i18n import t
+from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
     control_inputs,
@@ -124,7 +124,7 @@ def funnel_outputs(state: dict[str, str], lang: str,
         else empty_figure(t("no_data", lang))
     iqr = (np.nanpercentile(pub.sir, 75) / np.nanpercentile(pub.sir, 25)
            if len(pub) >= 4 and np.nanpercentile(pub.sir, 25) > 0 else float("nan"))
-    text = t("dispersion_text", lang, n=len(pub), areas=t(f"areas_{level}", lang),
+    text = t("dispersion_text", lang, areas=count_areas(len(pub), level, lang),
              out95=outside(pub, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
              out998=outside(pub, 0.998), iqr=fmt_number(iqr, lang, 2))
     rows = [[r["name"], fmt_number(r["expected"], lang, 1), fmt_number(r["sir"], lang, 2),
@@ -159,18 +159,18 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(t("ineq_social", lang)),
         html.P(t("ineq_social_lead", lang), className="prose"),
         html.Div(className="two-cols", children=[
-            figure_block(graph("inegalites-quintiles", fig), t("ineq_graph_label", lang),
+            figure_block(graph("inegalites-quintiles", lang, fig), t("ineq_graph_label", lang),
                          summary, qtable, summary_id="inegalites-summary",
                          table_id="inegalites-qtable"),
             html.Div([scroll_box(stable, lang, id="inegalites-stats"),
                       html.Div(links, id="inegalites-downloads")]),
         ]),
         html.H3(t("ineq_over_time", lang)),
-        figure_block(graph("inegalites-over-time", over_fig), t("ineq_over_time_label", lang),
+        figure_block(graph("inegalites-over-time", lang, over_fig), t("ineq_over_time_label", lang),
                      None, over_table, table_id="inegalites-over-table"),
         html.H2(t("ineq_territorial", lang)),
         html.P(t("funnel_lead", lang), className="prose"),
-        figure_block(graph("inegalites-funnel", ffig), t("funnel_graph_label", lang),
+        figure_block(graph("inegalites-funnel", lang, ffig), t("funnel_graph_label", lang),
                      ftext, ftable, summary_id="inegalites-dispersion",
                      table_id="inegalites-ftable"),
         html.Div(flinks, id="inegalites-fdownloads"),

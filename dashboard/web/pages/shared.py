@@ -9,9 +9,17 @@ from urllib.parse import parse_qs
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard.web import queries
-from dashboard.web.components import notes_box, period_options, sex_options
-from dashboard.web.i18n import normalise_lang
-from dashboard.web.state import PAGES, Parsed, parse, serialise
+from dashboard.web.components import (
+    level_options,
+    measure_options,
+    notes_box,
+    period_options,
+    sex_options,
+    site_options,
+)
+from dashboard.web.i18n import normalise_lang, t
+from dashboard.web.indicators import INDICATORS
+from dashboard.web.state import PAGES, Parsed, parse, parse_area, serialise
 
 
 def lang_of(search: str | None) -> str:
@@ -25,10 +33,38 @@ def page_heading(title: str, lead: str | None, parsed: Parsed) -> list[Any]:
     out: list[Any] = [html.H1(title)]
     if lead:
         out.append(html.P(lead, className="lead"))
-    box = notes_box(parsed.notes, parsed.lang)
+    lang = parsed.lang
+    box = notes_box([(k, v, value_label(k, d, parsed.state, lang))
+                     for k, v, d in parsed.notes], lang)
     if box is not None:
         out.append(box)
     return out
+
+
+def value_label(key: str, value: str, state: dict[str, str], lang: str) -> str:
+    """What a reader calls the value ``value`` of URL parameter ``key`` (never an internal
+    code): « Tous cancers », « Hommes », « 2019–2023 »…; empty choices say so."""
+    if not value:
+        return t("param_none", lang)
+    cat = queries.catalog()
+    measure = state.get("mesure", "incidence")
+    labels: dict[str, Callable[[], dict[str, str]]] = {
+        "mesure": lambda: dict(measure_options(cat, lang)),
+        "localisation": lambda: dict(site_options(cat, lang)),
+        "sexe": lambda: {s: t(f"sex_{s}", lang) for s in ("all", "male", "female")},
+        "niveau": lambda: dict(level_options(lang)),
+        "periode": lambda: dict(period_options(cat, lang)),
+        "indicateur": lambda: {i: ind.label(lang, measure) for i, ind in INDICATORS.items()},
+        "rythme": lambda: {"annuel": t("rhythm_year", lang),
+                           "quinquennal": t("rhythm_period", lang)},
+    }
+    if key in labels:
+        return labels[key]().get(value, value)
+    if key == "zone":
+        return t("france", lang) if value == "FR" else cat.area_name("region", value)
+    if key == "comparer":
+        return ", ".join(cat.area_name(*parse_area(token)) for token in value.split(","))
+    return value
 
 
 def control_inputs(page: str, keys: list[str] | None = None) -> list[Input]:
