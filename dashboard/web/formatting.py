@@ -1,14 +1,19 @@
-"""Number formatting for French (1 234,5 with a narrow no-break space) and English (1,234.5)."""
+"""Numbers and dates in each language's conventions (Babel, CLDR data): French 1 234,5 (narrow
+no-break space), 1er décembre 2026; English 1,234.5, 1 December 2026."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 NNBSP = "\u202f"  # espace fine insécable: French thousands separator and before % : ; ! ?
 NBSP = "\u00a0"
 MINUS = "\u2212"
 MISSING = "—"
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def _is_missing(x: Any) -> bool:
@@ -32,9 +37,9 @@ def fmt_number(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) 
     value = float(x)
     if value == 0:
         value = 0.0  # no "-0,0"
-    text = f"{abs(value):,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(abs(value), format=pattern, locale=LOCALES.get(lang, "fr_FR"),
+                          group_separator=True)
     if value < 0 and text.strip("0,.\u202f") != "":
         text = MINUS + text
     elif sign and value > 0:
@@ -84,18 +89,13 @@ def decimals_for(indicator: str) -> int:
 
 
 def fmt_date(value: Any, lang: str = "fr") -> str:
-    """A date as ``29 novembre 2026`` / ``29 November 2026``."""
-    months_fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                 "septembre", "octobre", "novembre", "décembre"]
-    months_en = ["January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December"]
+    """A date as ``29 novembre 2026`` / ``29 November 2026`` (``1er`` in French)."""
     try:
-        day, month, year = value.day, value.month, value.year
-    except AttributeError:
+        day = value.day
+        text = format_date(value, format="d MMMM y", locale=LOCALES.get(lang, "fr_FR"))
+    except (AttributeError, TypeError, ValueError):
         return str(value)
-    months = months_fr if lang == "fr" else months_en
-    first = "1er" if (lang == "fr" and day == 1) else str(day)
-    return f"{first} {months[month - 1]} {year}"
+    return "1er" + text[1:] if lang == "fr" and day == 1 else text
 
 
 def fmt_period(year_start: int, year_end: int, lang: str = "fr") -> str:

@@ -21,7 +21,7 @@ from dashboard.web.figures.map import (
     map_values,
 )
 from dashboard.web.figures.ranking import ranking_figure
-from dashboard.web.i18n import MESSAGES, count_areas, t
+from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.summaries import map_summary
 
@@ -137,12 +137,6 @@ def test_map_summary(ctx: None) -> None:
     assert "Données non diffusées" in text or (df.status == "published").all()
     en = " ".join(map_summary(df, INDICATORS["sir"], "department", "incidence", "en", france))
     assert "Highest" in en and "France as a whole" not in en
-
-
-def test_every_message_has_both_languages() -> None:
-    for key, entry in MESSAGES.items():
-        assert set(entry) == {"fr", "en"}, key
-        assert entry["fr"] and entry["en"], key
 
 
 @pytest.mark.parametrize(("n", "lang", "expected"), [

@@ -137,6 +137,7 @@ def test_corrected_parameters_are_named_as_a_reader_would(ctx: None) -> None:
 
     content, _ = render("/carte", "?localisation=rein-gauche&sexe=x")
     text = str(content)
-    assert "« Tous cancers (hors carcinomes cutanés) » est affiché" in text
-    assert "« Les deux sexes » est affiché" in text
-    assert "« all »" not in text
+    nnbsp = "\\u202f"  # as repr() shows it
+    assert f"«{nnbsp}Tous cancers (hors carcinomes cutanés){nnbsp}» est affiché" in text
+    assert f"«{nnbsp}Les deux sexes{nnbsp}» est affiché" in text
+    assert f"«{nnbsp}all{nnbsp}»" not in text
