@@ -10,7 +10,7 @@ from dashboard.web import queries
 from dashboard.web.components import section
 from dashboard.web.formatting import fmt_date, fmt_int
 from dashboard.web.i18n import t
-from dashboard.web.state import Parsed
+from dashboard.web.state import Parsed, lang_only
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
@@ -56,8 +56,11 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
             section(t("m_citation", lang), [html.Blockquote(str(info.get("citation", ""))),
                                             html.P(str(info.get("licence", "")))],
                     id_="citer"),
-            section(t("m_api", lang), [html.P([t("m_api_text", lang), " ",
-                                               html.A("/api/v1/", href="/api/v1/")])],
+            section(t("m_api", lang), [html.P(t("m_api_text", lang)), html.Ul([
+                html.Li(html.A(t("nav_downloads", lang),
+                               href="/telechargements" + lang_only(lang))),
+                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs")),
+                html.Li(html.A(t("m_api_openapi", lang), href="/api/v1/openapi.json"))])],
                     id_="api"),
             section(t("m_accessibility", lang), [html.P(t("m_accessibility_text", lang))],
                     id_="accessibilite"),
