@@ -231,8 +231,11 @@ def test_stale_url_falls_back_with_a_note(driver: Any, live_url: str) -> None:
 def test_language_switch(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte?localisation=lung")
     driver.find_element("id", "lang-switch").click()
-    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en",
-             what="English page")
+    # the served document is English at once (<html lang>, title); wait for the page itself
+    wait_for(lambda: driver.execute_script(
+        "const b = document.querySelector('.banner-simulated');"
+        "return document.documentElement.lang === 'en' && !!b && b.innerText.length > 0"),
+        what="English page")
     assert query(driver).get("lang") == "en" and query(driver).get("localisation") == "lung"
     assert driver.title.endswith("Cancer in France")
     assert "Simulated data" in driver.find_element("css selector", ".banner-simulated").text
