@@ -20,10 +20,10 @@ import orjson
 
 from dashboard.api.datapackage import file_entry, package, resource
 from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
-from dashboard.api.metadata import arrow_schema, parquet_metadata, release_info
+from dashboard.api.metadata import parquet_metadata, release_info
 from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
-from dashboard.release_schema import PUBLIC_TABLES
+from dashboard.release_schema import PUBLIC_TABLES, arrow_schema
 
 DATAPACKAGE = "datapackage.json"
 EXTENSIONS = ("parquet", "csv")

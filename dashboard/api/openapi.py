@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.api.bulk import DATAPACKAGE, file_names
-from dashboard.api.datapackage import table_schema
 from dashboard.api.formats import FORMATS
 from dashboard.api.params import ENDPOINTS, Endpoint, Param
+from dashboard.release_schema import table_schema
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number",
                "boolean": "boolean", "datetime": "string"}

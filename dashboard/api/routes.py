@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import FORMATS, encode
-from dashboard.api.metadata import arrow_schema, file_headers, parquet_metadata, release_info
+from dashboard.api.metadata import file_headers, parquet_metadata, release_info
 from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
 from dashboard.api.queries import count_sql, select_sql
 from dashboard.api.responses import (
@@ -35,6 +35,7 @@ from dashboard.api.responses import (
     not_modified_response,
 )
 from dashboard.data_access import Release, ReleaseNotFound, get_release
+from dashboard.release_schema import arrow_schema
 
 API_PREFIX = "/api/v1"
 DOWNLOAD_PAGE = "/telechargements"
