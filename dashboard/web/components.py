@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.catalogue import Catalogue
 from dashboard.web.figures.common import CONFIG
 from dashboard.web.i18n import t
-from dashboard.web.queries import Catalog
 from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
@@ -27,23 +27,25 @@ def select(id_: str, label: str, options: Sequence[tuple[str, str]], value: str)
     ])
 
 
-def measure_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+def measure_options(cat: Catalogue, lang: str) -> list[tuple[str, str]]:
     return [(m, t(f"measure_{m}", lang)) for m in cat.measures]
 
 
-def site_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+def site_options(cat: Catalogue, lang: str) -> list[tuple[str, str]]:
     return [(code, fr if lang == "fr" else en) for code, fr, en, _s in cat.sites]
 
 
-def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
+def sex_options(cat: Catalogue, site: str, lang: str) -> list[tuple[str, str]]:
     return [(s, t(f"sex_{s}", lang)) for s in cat.site_sexes(site)]
 
 
-def period_options(cat: Catalog, lang: str, level: str | None = None) -> list[tuple[str, str]]:
+def period_options(cat: Catalogue, lang: str, level: str | None = None) -> list[tuple[str, str]]:
     """5-year periods first (most recent first), then single years (none for departments,
     which are published for 5-year periods only)."""
-    singles = [] if level == "department" else list(reversed(cat.single_years))
-    periods = list(reversed(cat.pooled_periods)) + singles
+    available = cat.periods_of("indicator", level) if level else cat.periods
+    pooled = [p for p in available if p[0] != p[1]]
+    singles = [p for p in available if p[0] == p[1]]
+    periods = list(reversed(pooled)) + list(reversed(singles))
     return [(period_key(p), period_label(p)) for p in periods]
 
 
@@ -55,7 +57,7 @@ def level_options(lang: str) -> list[tuple[str, str]]:
     return [(lv, t(f"level_{lv}", lang)) for lv in LEVELS]
 
 
-def common_controls(page: str, cat: Catalog, state: dict[str, str], lang: str,
+def common_controls(page: str, cat: Catalogue, state: dict[str, str], lang: str,
                     with_period: bool = True) -> list[html.Div]:
     """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``)."""
     out = [select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),

@@ -138,6 +138,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "downloads_trends": {"fr": "Télécharger les tendances", "en": "Download the trends"},
     "suppressed": {"fr": "non diffusable (secret statistique)",
                    "en": "not published (statistical confidentiality)"},
+    "not_published_here": {"fr": "pas de donnée publiée à ce niveau pour cette période",
+                           "en": "no figure is published at this level for this period"},
     "no_data": {"fr": "Aucune donnée publiée pour cette sélection.",
                 "en": "No data published for this selection."},
     "trend_rising": {"fr": "en hausse", "en": "rising"},
