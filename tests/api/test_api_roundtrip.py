@@ -27,7 +27,7 @@ CASES = [
     ("indicators", {"measure": "incidence", "site": "lung", "geo": "FR,84"}),
     ("indicators", {"level": "region", "period_length": "5", "status": "suppressed"}),
     ("indicators", {"sex": "female", "year_start": "2020", "year_end": "2020",
-                    "level": "department"}),
+                    "level": "region"}),
     ("indicators", {"geo": "FR,11", "year_start": "2020", "year_end": "2022",
                     "period_length": "1", "site": "breast"}),
     ("indicators", {"year_start": "2019", "year_end": "2023", "period_length": "5",
