@@ -27,7 +27,8 @@ from dashboard.release_schema import PUBLIC_TABLES, arrow_schema
 
 DATAPACKAGE = "datapackage.json"
 EXTENSIONS = ("parquet", "csv")
-_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv; charset=utf-8",
+# Flask adds "; charset=utf-8" to text types itself: name the type only.
+_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv",
                 "json": "application/json"}
 
 

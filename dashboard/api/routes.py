@@ -211,7 +211,7 @@ def index_view() -> Response:
 
 # --- bulk files and download page --------------------------------------------------------------
 
-@bp.route(f"{API_PREFIX}/bulk/")
+@bp.route(f"{API_PREFIX}/bulk/", strict_slashes=False)  # /bulk answers too, no HTML 308
 def bulk_index_view() -> Response:
     """The bulk files with their sizes and checksums (JSON)."""
     _no_params()
