@@ -31,7 +31,7 @@ from dashboard.web.pages.shared import (
     state_from_controls,
 )
 from dashboard.web.state import Parsed, parse_period, serialise
-from dashboard.web.trendview import Area, area_groups, trend_view
+from dashboard.web.trendview import Area, trend_view
 
 PAGE = "territoire"
 SLUG = {"department": "departement", "region": "region"}
@@ -122,12 +122,9 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
                     False, lang, t("profile_trends", lang, site=site, sex=sex))
     ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, highlight=code)
     ys, ye = parse_period(state["periode"])
-    base = {"measure": state["mesure"], "sex": state["sexe"], "site": state["localisation"],
-            "year_start": ys, "year_end": ye}
-    links = html.Div([
-        download_links("indicators", {**base, **where}, lang, "downloads",
-                       "" if group == "all" else f" ({t('group_' + group, lang)})")
-        for group, where in area_groups(areas)])
+    shown = [row for a in areas if (row := queries.cell(state["mesure"], state["localisation"],
+                                                       state["sexe"], ys, ye, a.level, a.code))]
+    links = download_links(cat, "indicator", shown, lang)
     return {
         "key_title": t("profile_key", lang, site=site, sex=sex, period=period),
         "key": key_figures(areas[0], state, lang),
