@@ -23,6 +23,8 @@ bind = os.environ.get("BIND", "0.0.0.0:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
 timeout = 60
+# Above the app's own 4 KB limit, which answers a JSON 414 (gunicorn's would be HTML).
+limit_request_line = 8190
 graceful_timeout = 20
 keepalive = 75  # longer than nginx's upstream keepalive
 control_socket_disable = True  # several instances may share a machine and a home folder

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))  # localstack
 
 from release_fixture import build_fixture_release
+
+# A private shared-cache folder per test session: the fixture release keeps its release id
+# when the fixture changes, and the default folder is shared by every checkout of the machine.
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="registre-test-cache-"))
 
 
 @pytest.fixture(scope="session")

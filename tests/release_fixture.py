@@ -98,6 +98,8 @@ def build_fixture_release(path: Path, seed: int = 1) -> Path:
                         pop = pop1 * share * (y1 - y0 + 1)
                         mean = base_rate * rr * pop / 1e5 * (0.5 if sex == "all" else 1)
                         cases = int(rng.poisson(mean / (40 if g.level == "department" else 1)))
+                        if g.level == "department" and y0 == y1:
+                            continue  # departments: 5-year periods only, as in a real release
                         rows.append((measure, g.level, g.code, sex, s, y0, y1, cases, pop))
     ind = pd.DataFrame(rows, columns=["measure", "level", "geo_code", "sex", "site_code",
                                       "year_start", "year_end", "cases", "population"])

@@ -20,14 +20,15 @@ import orjson
 
 from dashboard.api.datapackage import file_entry, package, resource
 from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
-from dashboard.api.metadata import arrow_schema, parquet_metadata, release_info
+from dashboard.api.metadata import parquet_metadata, release_info
 from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
-from dashboard.release_schema import PUBLIC_TABLES
+from dashboard.release_schema import PUBLIC_TABLES, arrow_schema
 
 DATAPACKAGE = "datapackage.json"
 EXTENSIONS = ("parquet", "csv")
-_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv; charset=utf-8",
+# Flask adds "; charset=utf-8" to text types itself: name the type only.
+_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv",
                 "json": "application/json"}
 
 

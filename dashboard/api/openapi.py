@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.api.bulk import DATAPACKAGE, file_names
-from dashboard.api.datapackage import table_schema
 from dashboard.api.formats import FORMATS
-from dashboard.api.params import ENDPOINTS, Endpoint, Param
+from dashboard.api.params import ENDPOINTS, Endpoint, Param, codebook
+from dashboard.catalogue import Catalogue
+from dashboard.release_schema import table_schema
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number",
                "boolean": "boolean", "datetime": "string"}
@@ -116,11 +117,10 @@ def _simple(summary: str, description: str, content: dict[str, Any],
     }}
 
 
-def spec(book: Mapping[str, Sequence[Any]], info: Mapping[str, Any], prefix: str,
-         ) -> dict[str, Any]:
-    """The OpenAPI document for the release whose code book and facts are given."""
+def spec(cat: Catalogue, info: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """The OpenAPI document of a release: each endpoint's enums are what its table holds."""
     any_json = {"application/json": {"schema": {"type": "object"}}}
-    paths: dict[str, Any] = {f"{prefix}/{e.name}": {"get": _operation(e, book)}
+    paths: dict[str, Any] = {f"{prefix}/{e.name}": {"get": _operation(e, codebook(cat, e))}
                              for e in ENDPOINTS.values()}
     paths[f"{prefix}/release"] = _simple(
         "Métadonnées de la release (release metadata)",

@@ -16,14 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from dashboard.data_access import Release
-from dashboard.release_schema import (
-    INEQUALITY_STATISTICS,
-    LEVELS,
-    SEXES,
-    STATUSES,
-    TREND_LABELS,
-)
+from dashboard.catalogue import Catalogue, period_text
+from dashboard.release_schema import LEVELS, SITE_SEXES
 
 FORMAT_NAMES = ("csv", "csv-excel", "parquet", "json")
 DEFAULT_FORMAT = "csv"
@@ -105,7 +99,7 @@ LABEL = Param("label", "label", "string", "label",
               "Tendance (trend label) : `rising`, `stable` ou `falling`.")
 GEO_TABLE = Param("geo", "code", "string", "geo_table_code",
                   "Code géographique INSEE (code). Répétable ou liste séparée par des virgules.")
-PARENT = Param("parent_code", "parent_code", "string", "geo_table_code",
+PARENT = Param("parent_code", "parent_code", "string", "geo_parent_code",
                "Code de la zone englobante (parent_code), par ex. la région d'un département.")
 GEO_LEVEL = Param("level", "level", "string", "geo_level",
                   "Niveau géographique (level) : `country`, `region` ou `department`.")
@@ -157,27 +151,28 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
 TABLE_ENDPOINTS = {e.table: e for e in ENDPOINTS.values()}
 
 
-def codebook(release: Release) -> dict[str, tuple[Any, ...]]:
-    """Allowed values of every parameter source, read from the release (plus contract constants)."""
-    book: dict[str, tuple[Any, ...]] = {
-        key: tuple(sorted(_plain(v) for v in values)) for key, values in release.codes.items()
-    }
-    book["geo_table_code"] = tuple(
-        str(c) for c in release.query("SELECT code FROM geo ORDER BY code")["code"])
-    book["site_table_code"] = tuple(
-        str(c) for c in release.query("SELECT site_code FROM site ORDER BY site_code")
-        ["site_code"])
+def codebook(cat: Catalogue, endpoint: Endpoint) -> dict[str, tuple[Any, ...]]:
+    """Allowed values of each parameter source for one endpoint: those its table can return.
+
+    Read from the release's catalogue, so an endpoint never advertises (in OpenAPI) nor
+    accepts a value its table does not hold (``level=department`` on the trend tables).
+    """
+    values = cat.values.get(endpoint.table, {})
+    book: dict[str, tuple[Any, ...]] = dict(values)
+    if "level" in values:
+        book["level"] = cat.levels_of(endpoint.table)
     book.update({
-        "status": STATUSES, "period_length": PERIOD_LENGTHS, "statistic": INEQUALITY_STATISTICS,
-        "label": TREND_LABELS, "geo_level": LEVELS, "sexes": ("both", *SEXES[:2]),
+        "period_length": cat.period_lengths(endpoint.table),
+        "geo_table_code": cat.values["geo"]["code"],
+        "geo_parent_code": cat.values["geo"]["parent_code"],
+        "geo_level": tuple(lv for lv in LEVELS if lv in cat.values["geo"]["level"]),
+        "site_table_code": cat.values["site"]["site_code"],
+        "sexes": tuple(s for s in SITE_SEXES if s in cat.values["site"]["sexes"]),
         "format": FORMAT_NAMES,
     })
+    for param in endpoint.params:
+        book.setdefault(param.source, ())
     return book
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalar → Python scalar (JSON-able, hashable, sortable)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 @dataclass(frozen=True)
@@ -187,6 +182,10 @@ class Selection:
     endpoint: Endpoint
     filters: tuple[tuple[Param, tuple[Any, ...]], ...]
     fmt: str
+
+    def values(self, name: str) -> tuple[Any, ...]:
+        """Values of the filter ``name`` (empty when not filtered)."""
+        return next((values for p, values in self.filters if p.name == name), ())
 
     def query_string(self) -> str:
         """Canonical query string (parameters in definition order): keys caches and ETags."""
@@ -202,16 +201,20 @@ def _parse(param: Param, raw: str, allowed: Sequence[Any]) -> Any:
     else:
         value = raw
     if value not in allowed:
-        raise BadParameter(param.name, f"{param.name}: value {raw!r} is not allowed", allowed)
+        shown = ", ".join(str(v) for v in list(allowed)[:12]) + (", …" if len(allowed) > 12
+                                                                  else "")
+        raise BadParameter(param.name, f"{param.name}: value {raw!r} is not published here "
+                           f"(allowed: {shown})", allowed)
     return value
 
 
 def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Sequence[Any]],
-             ) -> Selection:
+             cat: Catalogue | None = None) -> Selection:
     """Check a request's query arguments (a werkzeug ``MultiDict``) and return the selection.
 
     Raises :class:`BadParameter` for an unknown parameter, a repeated single-valued one, an
-    empty value or a value outside the release's codes.
+    empty value, a value outside the endpoint's codes, bounds in the wrong order, or (with the
+    catalogue) a level asked for a period length it is not published for.
     """
     names = [p.name for p in endpoint.params]
     for key in args:
@@ -233,4 +236,40 @@ def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Seq
             fmt = pieces[0]
         else:
             filters.append((param, tuple(sorted(values))))
-    return Selection(endpoint, tuple(filters), fmt)
+    selection = Selection(endpoint, tuple(filters), fmt)
+    _check_bounds(selection)
+    if cat is not None:
+        _check_periods(selection, cat)
+    return selection
+
+
+def _check_bounds(selection: Selection) -> None:
+    start, end = selection.values("year_start"), selection.values("year_end")
+    if start and end and start[0] > end[0]:
+        raise BadParameter("year_start", f"year_start ({start[0]}) is after year_end "
+                           f"({end[0]}): no period can match", [])
+
+
+def _check_periods(selection: Selection, cat: Catalogue) -> None:
+    """Levels asked whose periods never match the bounds and lengths: say what exists.
+
+    A 400 only when no level asked can return a row (``level=department,region`` with
+    ``period_length=1`` still returns the regions' single years).
+    """
+    table = selection.endpoint.table
+    levels = selection.values("level")
+    if not levels or not cat.periods_of(table):
+        return
+    lengths = selection.values("period_length")
+    start, end = selection.values("year_start"), selection.values("year_end")
+
+    def matches(p: tuple[int, int]) -> bool:
+        return ((not lengths or p[1] - p[0] + 1 in lengths)
+                and (not start or p[0] >= start[0]) and (not end or p[1] <= end[0]))
+
+    if any(matches(p) for level in levels for p in cat.periods_of(table, level)):
+        return
+    raise BadParameter("period_length" if lengths else "year_start",
+                       "no period of this selection is published: "
+                       + "; ".join(cat.periods_message(table, level) for level in levels),
+                       [period_text(p) for level in levels for p in cat.periods_of(table, level)])

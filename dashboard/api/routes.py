@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import FORMATS, encode
-from dashboard.api.metadata import arrow_schema, file_headers, parquet_metadata, release_info
+from dashboard.api.metadata import file_headers, parquet_metadata, release_info
 from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
 from dashboard.api.queries import count_sql, select_sql
 from dashboard.api.responses import (
@@ -34,7 +34,9 @@ from dashboard.api.responses import (
     not_modified,
     not_modified_response,
 )
+from dashboard.catalogue import catalogue
 from dashboard.data_access import Release, ReleaseNotFound, get_release
+from dashboard.release_schema import arrow_schema
 
 API_PREFIX = "/api/v1"
 DOWNLOAD_PAGE = "/telechargements"
@@ -64,7 +66,6 @@ class ApiState:
     download_dir: Path | None
     compressor: Compress
     bodies: BodyCache = field(default_factory=BodyCache)
-    books: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = field(default_factory=dict)
 
     def current_release(self) -> Release:
         return self.release or get_release()
@@ -76,11 +77,6 @@ class ApiState:
         except (ReleaseNotFound, duckdb.Error):
             return None
 
-    def codebook(self, release: Release) -> dict[str, tuple[Any, ...]]:
-        key = (str(release.path), release.release_id)
-        if key not in self.books:
-            self.books[key] = codebook(release)
-        return self.books[key]
 
 
 def state() -> ApiState:
@@ -112,7 +108,8 @@ def data_view(name: str) -> Response:
     st = state()
     endpoint = ENDPOINTS[name]
     release = st.current_release()
-    selection = validate(endpoint, request.args, st.codebook(release))
+    cat = catalogue(release)
+    selection = validate(endpoint, request.args, codebook(cat, endpoint), cat)
     info = release_info(release)
     headers = file_headers(info, prefix())
     etag = etag_for(release.release_id, endpoint.name, selection.query_string())
@@ -187,7 +184,7 @@ def openapi_view() -> Response:
     """The OpenAPI 3.1 description, generated from the parameter definitions."""
     _no_params()
     return _cached_json("openapi", lambda release: openapi.spec(
-        state().codebook(release), release_info(release), prefix()))
+        catalogue(release), release_info(release), prefix()))
 
 
 @bp.route(f"{API_PREFIX}/docs")
@@ -196,7 +193,7 @@ def docs_view() -> Response:
     _no_params()
     st = state()
     release = st.current_release()
-    spec = openapi.spec(st.codebook(release), release_info(release), prefix())
+    spec = openapi.spec(catalogue(release), release_info(release), prefix())
     response = Response(docs_page.render(spec), content_type="text/html; charset=utf-8")
     return cache_headers(response, etag_for(release.release_id, "docs", prefix()), st.max_age)
 
@@ -214,7 +211,7 @@ def index_view() -> Response:
 
 # --- bulk files and download page --------------------------------------------------------------
 
-@bp.route(f"{API_PREFIX}/bulk/")
+@bp.route(f"{API_PREFIX}/bulk/", strict_slashes=False)  # /bulk answers too, no HTML 308
 def bulk_index_view() -> Response:
     """The bulk files with their sizes and checksums (JSON)."""
     _no_params()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
+from dashboard.catalogue import Catalogue
+from dashboard.row_filter import cover
 from dashboard.web.collation import by_label
 from dashboard.web.figures.common import CONFIG
 from dashboard.web.i18n import t
-from dashboard.web.queries import Catalog
 from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
@@ -29,25 +30,27 @@ def select(id_: str, label: str, options: Sequence[tuple[str, str]], value: str)
     ])
 
 
-def measure_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+def measure_options(cat: Catalogue, lang: str) -> list[tuple[str, str]]:
     return [(m, t(f"measure_{m}", lang)) for m in cat.measures]
 
 
-def site_options(cat: Catalog, lang: str) -> list[tuple[str, str]]:
+def site_options(cat: Catalogue, lang: str) -> list[tuple[str, str]]:
     """All cancers first, then the sites in the language's alphabetical order."""
     return by_label(((code, fr if lang == "fr" else en) for code, fr, en, _s in cat.sites),
                     first=("all",))
 
 
-def sex_options(cat: Catalog, site: str, lang: str) -> list[tuple[str, str]]:
+def sex_options(cat: Catalogue, site: str, lang: str) -> list[tuple[str, str]]:
     return [(s, t(f"sex_{s}", lang)) for s in cat.site_sexes(site)]
 
 
-def period_options(cat: Catalog, lang: str, level: str | None = None) -> list[tuple[str, str]]:
+def period_options(cat: Catalogue, lang: str, level: str | None = None) -> list[tuple[str, str]]:
     """5-year periods first (most recent first), then single years (none for departments,
     which are published for 5-year periods only)."""
-    singles = [] if level == "department" else list(reversed(cat.single_years))
-    periods = list(reversed(cat.pooled_periods)) + singles
+    available = cat.periods_of("indicator", level) if level else cat.periods
+    pooled = [p for p in available if p[0] != p[1]]
+    singles = [p for p in available if p[0] == p[1]]
+    periods = list(reversed(pooled)) + list(reversed(singles))
     return [(period_key(p), period_label(p)) for p in periods]
 
 
@@ -59,7 +62,7 @@ def level_options(lang: str) -> list[tuple[str, str]]:
     return [(lv, t(f"level_{lv}", lang)) for lv in LEVELS]
 
 
-def common_controls(page: str, cat: Catalog, state: dict[str, str], lang: str,
+def common_controls(page: str, cat: Catalogue, state: dict[str, str], lang: str,
                     with_period: bool = True) -> list[html.Div]:
     """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``)."""
     out = [select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
@@ -109,20 +112,40 @@ def scroll_box(child: Any, lang: str, label: str | None = None,
                     **{"aria-label": label or t("data_table", lang)}, **kwargs)
 
 
-def download_links(endpoint: str, params: dict[str, Any], lang: str,
-                   title_key: str = "downloads", suffix: str = "") -> html.Div:
-    """« Télécharger les données » links to the API, one per format, with the view's filters."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    links = []
-    for fmt in DOWNLOAD_FORMATS:
-        label = t(f"download_{fmt.replace('-', '_')}", lang)
-        href = f"/api/v1/{endpoint}?" + urlencode({**clean, "format": fmt}, safe=",")
-        links.append(html.Li(html.A(label, href=href, className="download",
-                                    **{"aria-label": t("download_label", lang, fmt=label)
-                                       + suffix})))
-    return html.Div(className="downloads", children=[
-        html.Span(t(title_key, lang) + suffix, className="downloads-title"),
-        html.Ul(links)])
+def download_links(cat: Catalogue, table: str, rows: pd.DataFrame | Sequence[Mapping[str, Any]],
+                   lang: str, title_key: str = "downloads") -> html.Div:
+    """« Télécharger les données » links, one per format, returning exactly ``rows``.
+
+    The links are built from the keys of the rows the view displays (:func:`row_filter.cover`):
+    one group of links per filter when the rows are not one product of values (e.g. the sites
+    of France, each with its own sex), each group named by what sets it apart.
+    """
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    areas = {lv: cat.codes_of(lv) for lv in ("country", "region", "department")}
+    groups = []
+    for split, row_filter in cover(table, records, cat.periods_of(table), areas):
+        suffix = f" ({', '.join(_split_label(cat, c, v, lang) for c, v in split)})" \
+            if split else ""
+        links = []
+        for fmt in DOWNLOAD_FORMATS:
+            label = t(f"download_{fmt.replace('-', '_')}", lang)
+            links.append(html.Li(html.A(label, href=row_filter.href(fmt), className="download",
+                                        **{"aria-label": t("download_label", lang, fmt=label)
+                                           + suffix})))
+        groups.append(html.Div(className="downloads", children=[
+            html.Span(t(title_key, lang) + suffix, className="downloads-title"),
+            html.Ul(links)]))
+    return html.Div(groups)
+
+
+def _split_label(cat: Catalogue, column: str, value: Any, lang: str) -> str:
+    if column == "period":
+        return period_label(value)
+    if column == "geo_code":
+        return next((n for lv, c, n, _p in cat.areas if c == value), str(value))
+    if column in ("sex", "level"):
+        return t(f"{'sex' if column == 'sex' else 'group'}_{value}", lang).lower()
+    return cat.label(column, str(value), lang)
 
 
 def graph(id_: str, lang: str, figure: dict[str, Any],

@@ -1,6 +1,7 @@
 """Every read of the release by the dashboard: parameterised, validated, cached.
 
-Values are checked against ``Release.codes`` before any query. Results are cached twice: in
+Values are checked against the release's catalogue (:mod:`dashboard.catalogue`) before any
+query. Results are cached twice: in
 the process (a small dict, cheapest for hot callbacks) and in the shared flask-caching store,
 both keyed by the release id so a new release never serves stale results.
 """
@@ -12,7 +13,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ import pandas as pd
 from flask import current_app, has_app_context
 
 from dashboard.cache import cache
+from dashboard.catalogue import Catalogue, catalogue
 from dashboard.release_watch import LiveRelease, live
 
 T = TypeVar("T")
@@ -102,9 +103,9 @@ def local_cached(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def check(column: str, value: Any) -> Any:
-    """Raise ``ValueError`` unless ``value`` is an allowed value of ``column`` in the release."""
-    if value not in release().codes[column]:
+def check(column: str, value: Any, table: str = "indicator") -> Any:
+    """Raise ``ValueError`` unless ``value`` is a value of ``column`` in ``table``."""
+    if value not in catalog().values[table][column]:
         raise ValueError(f"unknown {column}: {value!r}")
     return value
 
@@ -115,75 +116,9 @@ def _q(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
 
 # --- catalogue -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Catalog:
-    """What the release contains, for controls and URL validation."""
-
-    measures: tuple[str, ...]
-    sites: tuple[tuple[str, str, str, str], ...]  # (code, label_fr, label_en, sexes)
-    periods: tuple[tuple[int, int], ...]  # single years then 5-year periods, ascending
-    areas: tuple[tuple[str, str, str, str | None], ...]  # (level, code, name, parent)
-    first_year: int
-    last_year: int
-
-    def site_label(self, code: str, lang: str) -> str:
-        for c, fr, en, _s in self.sites:
-            if c == code:
-                return fr if lang == "fr" else en
-        return code
-
-    def site_sexes(self, code: str) -> tuple[str, ...]:
-        for c, _fr, _en, sexes in self.sites:
-            if c == code:
-                return ("all", "male", "female") if sexes == "both" else (sexes,)
-        return ("all",)
-
-    def area_name(self, level: str, code: str) -> str:
-        for lv, c, name, _p in self.areas:
-            if lv == level and c == code:
-                return name
-        return code
-
-    def area_parent(self, level: str, code: str) -> str | None:
-        for lv, c, _n, parent in self.areas:
-            if lv == level and c == code:
-                return parent
-        return None
-
-    def codes_of(self, level: str) -> list[str]:
-        return [c for lv, c, _n, _p in self.areas if lv == level]
-
-    def names_of(self, level: str) -> list[str]:
-        return [n for lv, _c, n, _p in self.areas if lv == level]
-
-    @property
-    def single_years(self) -> list[tuple[int, int]]:
-        return [p for p in self.periods if p[0] == p[1]]
-
-    @property
-    def pooled_periods(self) -> list[tuple[int, int]]:
-        return [p for p in self.periods if p[0] != p[1]]
-
-
-@cached
-def catalog(_rid: str) -> Catalog:
-    """The release's measures, sites (those with indicators), periods and areas."""
-    codes = release().codes
-    sites = _q("SELECT site_code, label_fr, label_en, sexes FROM site "
-               "WHERE site_code IN (SELECT DISTINCT site_code FROM indicator) "
-               "ORDER BY site_code = 'all' DESC, label_fr")
-    periods = _q("SELECT DISTINCT year_start, year_end FROM indicator "
-                 "ORDER BY year_start = year_end DESC, year_end, year_start")
-    geo = _q("SELECT level, code, name, parent_code FROM geo "
-             "ORDER BY CASE level WHEN 'country' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, code")
-    info = release().info
-    return Catalog(
-        measures=tuple(m for m in ("incidence", "mortality") if m in codes["measure"]),
-        sites=tuple((r.site_code, r.label_fr, r.label_en, r.sexes) for r in sites.itertuples()),
-        periods=tuple((int(r.year_start), int(r.year_end)) for r in periods.itertuples()),
-        areas=tuple((r.level, r.code, r.name, None if pd.isna(r.parent_code) else r.parent_code)
-                    for r in geo.itertuples()),
-        first_year=int(info["first_year"]), last_year=int(info["last_year"]))
+def catalog() -> Catalogue:
+    """The catalogue of the release in force (built once per release id)."""
+    return catalogue(release())
 
 
 @cached

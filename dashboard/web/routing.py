@@ -75,7 +75,8 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     """The page for a URL, and its metadata (title, language, canonical query string)."""
     route = resolve(pathname)
     cat = queries.catalog()
-    parsed = parse(route.page, search, cat)
+    context = {"niveau": route.args["level"]} if "level" in route.args else None
+    parsed = parse(route.page, search, cat, context)
     module = PAGES[route.page]
     content, title = module.render(parsed, route.args)
     info = queries.release().info

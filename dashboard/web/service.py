@@ -8,7 +8,11 @@ and metrics. See ``docs/deployment.md``.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote
 
 from dash import Dash
 from flask import Response, jsonify, request
@@ -20,6 +24,8 @@ from dashboard.web import callback_guard, queries, security
 API_PREFIX = "/api/v1/"
 GEO_PATH = re.compile(r"^/geo/([^/]+)/")
 MAX_BODY = 256 * 1024
+MAX_REQUEST_LINE = 4096
+WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
 
 def install(app: Dash) -> None:
@@ -56,7 +62,36 @@ def install(app: Dash) -> None:
     callback_path = app.config.routes_pathname_prefix + "_dash-update-component"
     server.wsgi_app = ratelimit.from_settings(  # type: ignore[method-assign]
         server.wsgi_app, API_PREFIX, callback_path, server.config)
+    server.wsgi_app = limit_request_line(server.wsgi_app)  # type: ignore[method-assign]
     observability.init_app(server)
+
+
+def request_line_length(environ: dict[str, Any]) -> int:
+    """Length in bytes of the request line (``GET /path?query HTTP/1.1``)."""
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not uri:
+        query = environ.get("QUERY_STRING", "")
+        uri = quote(environ.get("PATH_INFO", ""), safe="/;=,@:+$!*'()~") + (
+            f"?{query}" if query else "")
+    return len(environ.get("REQUEST_METHOD", "GET")) + len(uri.encode("latin-1", "replace")) \
+        + len(environ.get("SERVER_PROTOCOL", "HTTP/1.1")) + 2
+
+
+def limit_request_line(app: WSGIApp, limit: int = MAX_REQUEST_LINE) -> WSGIApp:
+    """Answer a request line longer than ``limit`` bytes with a JSON ``414`` (every error of
+    the service is JSON; gunicorn's own limit is set above this one, see deploy/)."""
+    body = json.dumps({"error": f"request line too long (at most {limit} bytes): use fewer "
+                                "or shorter filter values, or the bulk files"}).encode()
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if request_line_length(environ) > limit:
+            start_response("414 URI Too Long", [("Content-Type", "application/json"),
+                                                ("Content-Length", str(len(body))),
+                                                ("Cache-Control", "no-store")])
+            return [body]
+        return app(environ, start_response)
+
+    return wrapped
 
 
 def layout_additions() -> list:

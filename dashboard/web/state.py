@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.catalogue import Catalogue
 from dashboard.web.i18n import normalise_lang
-from dashboard.web.queries import Catalog
 
 # European standardised rates are published for France only (docs/release-schema.md): the
 # views that compare areas offer the world standard.
@@ -46,7 +46,7 @@ def parse_area(token: str) -> tuple[str, str]:
     return level, code
 
 
-Choices = Callable[[Catalog, dict[str, str]], list[str]]
+Choices = Callable[[Catalogue, dict[str, str]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -55,34 +55,33 @@ class Param:
 
     key: str
     choices: Choices
-    default: Callable[[Catalog, dict[str, str]], str] = field(default=lambda c, s: "")
+    default: Callable[[Catalogue, dict[str, str]], str] = field(default=lambda c, s: "")
     multi: bool = False
 
 
-def _first(ch: Choices) -> Callable[[Catalog, dict[str, str]], str]:
+def _first(ch: Choices) -> Callable[[Catalogue, dict[str, str]], str]:
     return lambda c, s: ch(c, s)[0]
 
 
-def _measures(c: Catalog, s: dict[str, str]) -> list[str]:
+def _measures(c: Catalogue, s: dict[str, str]) -> list[str]:
     return list(c.measures)
 
 
-def _sites(c: Catalog, s: dict[str, str]) -> list[str]:
+def _sites(c: Catalogue, s: dict[str, str]) -> list[str]:
     return [code for code, *_ in c.sites]
 
 
-def _sexes(c: Catalog, s: dict[str, str]) -> list[str]:
+def _sexes(c: Catalogue, s: dict[str, str]) -> list[str]:
     return list(c.site_sexes(s.get("localisation", "all")))
 
 
-def _periods(c: Catalog, s: dict[str, str]) -> list[str]:
-    # Departments are published for 5-year periods only (docs/release-schema.md).
-    if s.get("niveau") == "department":
-        return [period_key(p) for p in c.pooled_periods]
-    return [period_key(p) for p in c.periods]
+def _periods(c: Catalogue, s: dict[str, str]) -> list[str]:
+    # The periods published at the level (departments: 5-year periods only), from the catalogue.
+    level = s.get("niveau")
+    return [period_key(p) for p in (c.periods_of("indicator", level) if level else c.periods)]
 
 
-def _latest_period(c: Catalog, s: dict[str, str]) -> str:
+def _latest_period(c: Catalogue, s: dict[str, str]) -> str:
     pooled = c.pooled_periods
     return period_key(pooled[-1] if pooled else c.periods[-1])
 
@@ -91,11 +90,11 @@ def _fixed(*values: str) -> Choices:
     return lambda c, s: list(values)
 
 
-def _compare(c: Catalog, s: dict[str, str]) -> list[str]:
+def _compare(c: Catalogue, s: dict[str, str]) -> list[str]:
     return [area_key(lv, code) for lv, code, _n, _p in c.areas if lv != "country"]
 
 
-def _zones(c: Catalog, s: dict[str, str]) -> list[str]:
+def _zones(c: Catalogue, s: dict[str, str]) -> list[str]:
     return ["FR", *c.codes_of("region")]
 
 
@@ -130,11 +129,16 @@ class Parsed:
     notes: list[tuple[str, str, str]]  # (key, bad value, default used)
 
 
-def parse(page: str, search: str | None, catalog: Catalog) -> Parsed:
-    """Parse a query string into a valid state for ``page``."""
+def parse(page: str, search: str | None, catalog: Catalogue,
+          context: Mapping[str, str] | None = None) -> Parsed:
+    """Parse a query string into a valid state for ``page``.
+
+    ``context`` holds what the path fixes (a profile's ``niveau``): it constrains the allowed
+    values and stays in the state, but is not a URL parameter.
+    """
     raw = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     lang = normalise_lang(raw.get("lang"))
-    state: dict[str, str] = {}
+    state: dict[str, str] = dict(context or {})
     notes: list[tuple[str, str, str]] = []
     for param in PAGES.get(page, []):
         allowed = param.choices(catalog, state)

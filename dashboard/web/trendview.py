@@ -27,23 +27,6 @@ class Area:
     name: str
 
 
-def area_groups(areas: list[Area]) -> list[tuple[str, dict[str, str]]]:
-    """API filters selecting exactly ``areas``: ``[(group, {"level": ..., "geo": ...}), ...]``.
-
-    A department and a region can share a code (84 is Auvergne-Rhône-Alpes and Vaucluse), so
-    departments get their own group when regions are also chosen; France's code ``FR`` is
-    unambiguous and goes with the regions.
-    """
-    deps = [a for a in areas if a.level == "department"]
-    others = [a for a in areas if a.level != "department"]
-    if not deps or not any(a.level == "region" for a in others):
-        return [("all", {"level": ",".join(dict.fromkeys(a.level for a in areas)),
-                         "geo": ",".join(a.code for a in areas)})]
-    return [("country_region", {"level": ",".join(dict.fromkeys(a.level for a in others)),
-                                "geo": ",".join(a.code for a in others)}),
-            ("department", {"level": "department", "geo": ",".join(a.code for a in deps)})]
-
-
 def _apc(value: Any, low: Any, high: Any, lang: str) -> str:
     text = fmt_percent(value, lang, 1, sign=True)
     ci = fmt_interval(low, high, lang, 1, percent=True)

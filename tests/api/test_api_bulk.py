@@ -13,9 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.api import bulk
-from dashboard.api.metadata import descriptions, parse_schema_doc, unit
 from dashboard.data_access import Release
-from dashboard.release_schema import PUBLIC_TABLES, columns
+from dashboard.release_schema import CONTRACT, PUBLIC_TABLES, columns
 
 
 @pytest.fixture(scope="module")
@@ -107,28 +106,10 @@ def test_download_page(client_module, bulk_dir):
 
 
 def test_every_public_column_is_described():
-    described = descriptions()
     for table in PUBLIC_TABLES:
-        for name, _ in columns(table):
-            assert described[table].get(name), f"{table}.{name}"
-    assert unit("asr_world_high") == "per 100,000 person-years"
-
-
-def test_parse_schema_doc_expands_shared_rows():
-    doc = """## `a` (first)
-| column | meaning |
-|---|---|
-| `x` | Ex. |
-| `y`, `z` | Shared. |
-
-## `b`
-| column | meaning |
-|---|---|
-| `x` | As in `a`. |
-"""
-    cols, tables = parse_schema_doc(doc)
-    assert cols == {"a": {"x": "Ex.", "y": "Shared.", "z": "Shared."}, "b": {"x": "Ex."}}
-    assert tables["a"] == "First"
+        for column in CONTRACT[table].columns:
+            assert column.en and column.fr, f"{table}.{column.name}"
+    assert CONTRACT["indicator"].column("asr_world_high").unit == "per 100,000 person-years"
 
 
 def test_export_bulk_script(fixture_release, tmp_path, monkeypatch, capsys):

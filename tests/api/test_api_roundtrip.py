@@ -27,7 +27,7 @@ CASES = [
     ("indicators", {"measure": "incidence", "site": "lung", "geo": "FR,84"}),
     ("indicators", {"level": "region", "period_length": "5", "status": "suppressed"}),
     ("indicators", {"sex": "female", "year_start": "2020", "year_end": "2020",
-                    "level": "department"}),
+                    "level": "region"}),
     ("indicators", {"geo": "FR,11", "year_start": "2020", "year_end": "2022",
                     "period_length": "1", "site": "breast"}),
     ("indicators", {"year_start": "2019", "year_end": "2023", "period_length": "5",
@@ -122,9 +122,10 @@ def test_suppressed_cells_are_empty_with_status(client):
 
 
 def test_french_excel_csv_is_byte_exact(client):
-    response = client.get("/api/v1/indicators?measure=incidence&level=department&geo=2A"
-                          "&site=lung&sex=male&year_start=2019&year_end=2023&format=csv-excel")
-    expected = (FIXTURES / "indicators_2A_lung_male_excel.csv").read_bytes()
+    # One suppressed row (empty values) and one published row (decimal commas).
+    response = client.get("/api/v1/indicators?measure=incidence&level=department&geo=2A,10"
+                          "&site=lung&sex=female&year_start=2019&year_end=2023&format=csv-excel")
+    expected = (FIXTURES / "indicators_2A_10_lung_female_excel.csv").read_bytes()
     assert response.data == expected
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert response.headers["Content-Disposition"].endswith('_excel.csv"')

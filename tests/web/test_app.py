@@ -60,7 +60,7 @@ def test_download_links_carry_the_view_filters(ctx: None) -> None:
     text = _json(page)
     for fmt in ("csv", "csv-excel", "parquet", "json"):
         assert (f"/api/v1/indicators?measure=incidence&level=region&sex=male&site=lung"
-                f"&year_start=2021&year_end=2021&format={fmt}") in text
+                f"&year_start=2021&year_end=2021&period_length=1&format={fmt}") in text
 
 
 def test_geometry_route_is_cached_and_compressed(dash_app: Dash) -> None:

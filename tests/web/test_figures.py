@@ -153,12 +153,26 @@ def test_t_fills_placeholders_and_typography() -> None:
 
 
 def test_download_filters_never_mix_department_and_region_codes() -> None:
-    from dashboard.web.trendview import Area, area_groups
+    from dashboard.row_filter import cover
 
-    fr, reg, dep = Area("country", "FR", "France"), Area("region", "84", "ARA"), \
-        Area("department", "84", "Vaucluse")
-    assert area_groups([fr, reg]) == [("all", {"level": "country,region", "geo": "FR,84"})]
-    assert area_groups([fr, dep]) == [("all", {"level": "country,department", "geo": "FR,84"})]
-    assert area_groups([fr, reg, dep]) == [
-        ("country_region", {"level": "country,region", "geo": "FR,84"}),
-        ("department", {"level": "department", "geo": "84"})]
+    def keys(*areas: tuple[str, str]) -> list[dict[str, object]]:
+        return [{"measure": "incidence", "level": lv, "geo_code": code, "sex": "all",
+                 "site_code": "all", "year_start": 2019, "year_end": 2023} for lv, code in areas]
+
+    def queries(*areas: tuple[str, str]) -> list[dict[str, set[str]]]:
+        every = {"country": ["FR"], "region": ["84", "93"], "department": ["84", "13"]}
+        return [{k: set(v.split(",")) for k, v in f.query()}
+                for _split, f in cover("indicator", keys(*areas), areas=every)]
+
+    fr, reg, dep, dep13 = (("country", "FR"), ("region", "84"), ("department", "84"),
+                           ("department", "13"))
+    assert [(q["level"], q["geo"]) for q in queries(fr, reg)] == [
+        ({"country", "region"}, {"FR", "84"})]
+    assert [(q["level"], q["geo"]) for q in queries(fr, reg, dep)] == [
+        ({"country", "region", "department"}, {"FR", "84"})]  # exactly these three areas
+    # Region 84 and department 84 share a code: FR, region 84 and department 13 must not be
+    # "level=country,region,department&geo=FR,84,13", which would add department 84.
+    found = queries(fr, reg, dep13)
+    assert len(found) > 1 and all(not ("84" in q.get("geo", ()) and "department" in q["level"])
+                                  for q in found)
+    assert queries(fr)[0]["period_length"] == {"5"}

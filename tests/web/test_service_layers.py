@@ -156,3 +156,22 @@ def test_metrics_count_requests_per_route(dash_app: Dash) -> None:
     assert seen["status"].startswith("200")
     assert b'http_requests_total{method="GET",route="/healthz",status="200"}' in body
     assert b"http_request_duration_seconds_bucket" in body
+
+
+def test_long_request_line_is_a_json_414(dash_app) -> None:
+    client = dash_app.server.test_client()
+    response = client.get("/api/v1/indicators?geo=" + ",".join(["FR"] * 1500))
+    assert response.status_code == 414 and response.is_json
+    assert "too long" in response.get_json()["error"]
+    assert client.get("/api/v1/indicators?geo=" + ",".join(["FR"] * 900)).status_code == 200
+
+
+def test_bulk_without_slash_answers_json(dash_app) -> None:
+    response = dash_app.server.test_client().get("/api/v1/bulk")
+    assert response.status_code == 200 and response.is_json
+
+
+def test_bulk_csv_names_its_charset_once(dash_app) -> None:
+    response = dash_app.server.test_client().get("/api/v1/bulk/site.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -6,12 +6,13 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from dashboard.catalogue import Catalogue
 from dashboard.web import queries
 from dashboard.web.state import PAGES, parse, parse_area, parse_period, period_key, serialise
 
 
 @pytest.fixture
-def cat(ctx: None) -> queries.Catalog:
+def cat(ctx: None) -> Catalogue:
     return queries.catalog()
 
 

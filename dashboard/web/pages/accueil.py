@@ -53,9 +53,7 @@ def _top_sites(period: tuple[int, int], lang: str) -> list[Any]:
                        rows, t("home_top_sites_caption", lang),
                        [False, True, True, True, False])
     return [scroll_box(table, lang),
-            download_links("indicators", {"measure": "incidence", "level": "country",
-                                          "geo": "FR", "year_start": period[0],
-                                          "year_end": period[1]}, lang)]
+            download_links(queries.catalog(), "indicator", df, lang)]
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:

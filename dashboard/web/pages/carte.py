@@ -160,8 +160,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     table = data_table([t("area", lang), f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})",
                         t("interval", lang), cases_label, t("vs_france", lang)],
                        rows, view_title(state, lang), [False, True, True, True, False])
-    links = download_links("indicators", {"measure": measure, "level": level, "sex": sex,
-                                          "site": site, "year_start": ys, "year_end": ye}, lang)
+    links = download_links(queries.catalog(), "indicator", df, lang)
     return fig, table_details(table, lang), links
 
 

@@ -33,7 +33,7 @@ from dashboard.web.state import (
     parse_area,
     serialise,
 )
-from dashboard.web.trendview import Area, area_groups, trend_view
+from dashboard.web.trendview import Area, trend_view
 
 PAGE = "evolution"
 SIMPLE_KEYS = ["mesure", "localisation", "sexe", "indicateur", "rythme"]
@@ -79,17 +79,12 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
         summary.append(html.P(t("trend_only_world", lang), className="hint"))
     if not pooled and any(a.level == "department" for a in areas):
         summary.append(html.P(t("departments_pooled_only", lang), className="note"))
-    base = {"measure": state["mesure"], "site": state["localisation"], "sex": state["sexe"]}
-    spans = cat.pooled_periods if pooled else cat.single_years
-    years = {"year_start": spans[0][0], "year_end": spans[-1][1]} if spans else {}
-    groups = area_groups(areas)
-    links = []
-    for key, title in (("indicators", "downloads_rates"), ("trends", "downloads_trends")):
-        for group, where in groups:
-            suffix = "" if group == "all" else f" ({t('group_' + group, lang)})"
-            params = {**base, **where, **(years if key == "indicators" else {})}
-            links.append(download_links(key, params, lang, title, suffix))
-    links = html.Div(links)
+    key = (state["mesure"], state["localisation"], state["sexe"])
+    rates = [r for a in areas
+             for r in queries.series(*key, a.level, a.code, pooled).to_dict("records")]
+    trends = [tr for a in areas if (tr := queries.trend(*key, a.level, a.code))]
+    links = html.Div([download_links(cat, "indicator", rates, lang, "downloads_rates"),
+                      download_links(cat, "trend", trends, lang, "downloads_trends")])
     return view.figure, summary, view.trend_table, view.data_table, links, caption
 
 

@@ -96,9 +96,7 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     over_table = table_details(data_table([t("year", lang), t("stat_rate_ratio", lang),
                                            t("interval", lang)], over_rows,
                                           t("ineq_over_time_label", lang)), lang)
-    links = download_links("inequalities", {"measure": measure, "site": site, "sex": sex,
-                                            "level": level, "geo": zone, "year_start": ys,
-                                            "year_end": ye}, lang)
+    links = download_links(queries.catalog(), "inequality", q, lang)
     return fig, summary, stable, qtable, links, over_fig, over_table
 
 
@@ -133,8 +131,7 @@ def funnel_outputs(state: dict[str, str], lang: str,
     table = table_details(data_table([t("area", lang), t("expected", lang), "SIR",
                                       t("interval", lang)], rows,
                                      t("funnel_graph_label", lang)), lang)
-    links = download_links("indicators", {"measure": measure, "level": level, "sex": sex,
-                                          "site": site, "year_start": ys, "year_end": ye}, lang)
+    links = download_links(queries.catalog(), "indicator", pub, lang)
     return fig, [html.P(text)], table, links
 
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, html, no_update
 
+from dashboard.catalogue import Catalogue
 from dashboard.web import queries
 from dashboard.web.components import (
     level_options,
@@ -74,17 +75,18 @@ def control_inputs(page: str, keys: list[str] | None = None) -> list[Input]:
 
 
 def state_from_controls(page: str, values: list[Any], lang: str,
-                        keys: list[str] | None = None) -> Parsed:
+                        keys: list[str] | None = None,
+                        context: dict[str, str] | None = None) -> Parsed:
     """Validated state of a page from its control values (through the URL parser)."""
     keys = keys or [p.key for p in PAGES[page]]
     raw = {k: ("" if v is None else str(v)) for k, v in zip(keys, values, strict=True)}
     query = serialise(page, raw, lang)
-    return parse(page, query, queries.catalog())
+    return parse(page, query, queries.catalog(), context)
 
 
 def register_dependent_options(
     app: Dash, page: str, target: str, source: str,
-    options: Callable[[queries.Catalog, str, str], list[tuple[str, str]]],
+    options: Callable[[Catalogue, str, str], list[tuple[str, str]]],
 ) -> None:
     """Offer in select ``target`` only the options valid for the value of ``source``; keep the
     current value when it stays valid, else take the first option."""

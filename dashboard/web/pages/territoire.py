@@ -31,7 +31,7 @@ from dashboard.web.pages.shared import (
     state_from_controls,
 )
 from dashboard.web.state import Parsed, parse_period, serialise
-from dashboard.web.trendview import Area, area_groups, trend_view
+from dashboard.web.trendview import Area, trend_view
 
 PAGE = "territoire"
 SLUG = {"department": "departement", "region": "region"}
@@ -54,7 +54,9 @@ def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
     row = queries.cell(state["mesure"], state["localisation"], state["sexe"], ys, ye,
                        area.level, area.code) or {}
     if row.get("status") != "published":
-        return [html.P(t("suppressed", lang).capitalize() + ".")]
+        # "Non diffusable" only for a suppressed cell; an absent cell is simply not published.
+        key = "suppressed" if row.get("status") == "suppressed" else "not_published_here"
+        return [html.P(t(key, lang).capitalize() + ".")]
     cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
     asr = INDICATORS["asr_world"]
     flag = row.get("sir_flag")
@@ -77,7 +79,8 @@ def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> htm
         r = queries.cell(state["mesure"], state["localisation"], state["sexe"], ys, ye,
                          a.level, a.code) or {}
         if r.get("status") != "published":
-            rows.append([a.name, t("suppressed", lang), "", "", ""])
+            key = "suppressed" if r.get("status") == "suppressed" else "not_published_here"
+            rows.append([a.name, t(key, lang), "", "", ""])
             continue
         rows.append([a.name, fmt_int(r.get("cases"), lang),
                      fmt_number(r.get("asr_world"), lang, 1),
@@ -119,12 +122,9 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
                     False, lang, t("profile_trends", lang, site=site, sex=sex))
     ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, highlight=code)
     ys, ye = parse_period(state["periode"])
-    base = {"measure": state["mesure"], "sex": state["sexe"], "site": state["localisation"],
-            "year_start": ys, "year_end": ye}
-    links = html.Div([
-        download_links("indicators", {**base, **where}, lang, "downloads",
-                       "" if group == "all" else f" ({t('group_' + group, lang)})")
-        for group, where in area_groups(areas)])
+    shown = [row for a in areas if (row := queries.cell(state["mesure"], state["localisation"],
+                                                       state["sexe"], ys, ye, a.level, a.code))]
+    links = download_links(cat, "indicator", shown, lang)
     return {
         "key_title": t("profile_key", lang, site=site, sex=sex, period=period),
         "key": key_figures(areas[0], state, lang),
@@ -204,6 +204,7 @@ def register(app: Dash) -> None:
         if not area:
             raise PreventUpdate
         lang = lang_of(search)
-        state = state_from_controls(PAGE, list(values), lang).state
+        state = state_from_controls(PAGE, list(values), lang,
+                                    context={"niveau": area["level"]}).state
         out = profile_outputs(area["level"], area["code"], state, lang)
         return (*[out[k] for k in ORDER], serialise(PAGE, state, lang))
