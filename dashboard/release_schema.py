@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from dashboard.stats.standard_populations import AGE_GROUPS as STANDARD_AGE_GROUPS
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # Status of a published cell: public code knows nothing finer (primary vs complementary
 # suppression stays internal, see docs/disclosure-control.md).
@@ -192,8 +192,12 @@ RELEASE = Table("release", (
          "Counts from 1 to threshold − 1 are never published (default 11).",
          "Les effectifs de 1 à seuil − 1 ne sont jamais publiés (11 par défaut)."),
     _req("suppression_rule", "VARCHAR",
-         "Plain-language statement of the rule (primary and complementary suppression).",
-         "La règle en clair (secret primaire et secondaire)."),
+         "Plain-language statement of the rule (primary and complementary suppression), in "
+         "English.",
+         "La règle en clair (secret primaire et secondaire), en anglais."),
+    _req("suppression_rule_fr", "VARCHAR",
+         "The same text in French (`suppression_rule` is English).",
+         "Le même texte en français (`suppression_rule` est en anglais)."),
     _req("cells_published", "BIGINT",
          "Number of published cells (indicator, inequality and age_specific tables).",
          "Nombre de cellules publiées (tables indicator, inequality et age_specific)."),
@@ -207,19 +211,28 @@ RELEASE = Table("release", (
          "protégée (la construction échoue sinon)."),
     _req("standards", "VARCHAR",
          "Standard populations used: world (Segi 1960, modified by Doll et al. 1966) and "
-         "European Standard Population 2013.",
+         "European Standard Population 2013 (in English).",
          "Populations de référence : monde (Segi 1960, modifiée par Doll et al. 1966) et "
-         "population standard européenne 2013."),
+         "population standard européenne 2013 (texte en anglais)."),
+    _req("standards_fr", "VARCHAR",
+         "The same text in French (`standards` is English).",
+         "Le même texte en français (`standards` est en anglais)."),
     _req("interval_methods", "VARCHAR",
          "Interval methods: exact Poisson (Garwood) for counts, crude rates and SIR; Tiwari "
-         "et al. (2006) gamma for standardised rates.",
+         "et al. (2006) gamma for standardised rates (in English).",
          "Méthodes des intervalles : Poisson exact (Garwood) pour les effectifs, taux bruts et "
-         "SIR ; gamma de Tiwari et al. (2006) pour les taux standardisés."),
+         "SIR ; gamma de Tiwari et al. (2006) pour les taux standardisés (texte en anglais)."),
+    _req("interval_methods_fr", "VARCHAR",
+         "The same text in French (`interval_methods` is English).",
+         "Le même texte en français (`interval_methods` est en anglais)."),
     _req("sources", "VARCHAR",
          "Data sources and vintages (registry extract, INSEE population estimates, geography, "
-         "deprivation index).",
+         "deprivation index), in English.",
          "Sources et millésimes (extraction du registre, estimations de population INSEE, "
-         "géographie, indice de défavorisation)."),
+         "géographie, indice de défavorisation), en anglais."),
+    _req("sources_fr", "VARCHAR",
+         "The same text in French (`sources` is English).",
+         "Le même texte en français (`sources` est en anglais)."),
     _req("citation", "VARCHAR", "Suggested citation of the release.",
          "Citation suggérée de la release."),
     _req("licence", "VARCHAR",

@@ -12,6 +12,9 @@ TITLE = "Télécharger les données"
 _FORMAT_LABELS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
 
 
+DATA_KIND_FR = {"simulated": "simulées (registre de démonstration)",
+                "observed": "observées (registre)"}
+
 def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str) -> str:
     """The page for a release's facts and its bulk files (see ``bulk.listing``)."""
     notice = ""
@@ -26,13 +29,17 @@ def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str) -
         f"<td>{code(f.get('description') or '')}</td>"
         f"<td><code>{escape(str(f['hash']).removeprefix('sha256:'))}</code></td></tr>"
         for f in files)
+    shown = {**info, "data_kind": DATA_KIND_FR.get(str(info.get("data_kind")),
+                                                   info.get("data_kind"))}
     facts = "".join(
-        f"<dt>{label}</dt><dd>{code(str(info.get(key, '')))}</dd>"
+        f"<dt>{label}</dt><dd>{code(str(shown.get(key) or shown.get(key.removesuffix('_fr'), '')))}"
+        "</dd>"
         for label, key in (("Identifiant de la release", "release_id"),
                            ("Nature des données", "data_kind"), ("Créée le", "created_at"),
-                           ("Populations standard", "standards"),
-                           ("Méthodes d'intervalles", "interval_methods"),
-                           ("Secret statistique", "suppression_rule"), ("Sources", "sources")))
+                           ("Populations standard", "standards_fr"),
+                           ("Méthodes d'intervalles", "interval_methods_fr"),
+                           ("Secret statistique", "suppression_rule_fr"),
+                           ("Sources", "sources_fr")))
     body = f"""
 {notice}
 <p>Toutes les tables publiques de la release, complètes, en Parquet et en CSV (RFC 4180, UTF-8,

@@ -54,12 +54,32 @@ SUPPRESSION_RULE = (
     "the count of an age group to less than {t}. Values are rounded to the precision their "
     "meaning needs. Zero is published."
 )
+SUPPRESSION_RULE_FR = (
+    "Les effectifs de 1 à {t1} ne sont jamais publiés, ni aucune valeur calculée à partir "
+    "d'eux (secret primaire). D'autres cases sont masquées (secret secondaire) pour qu'aucun "
+    "effectif caché ne puisse être retrouvé ni encadré dans un intervalle plus étroit que {t} "
+    "en combinant les chiffres publiés (territoires, sexes, années, périodes, quintiles de "
+    "défavorisation, classes d'âge, « tous cancers » et ses localisations) ; un audit "
+    "indépendant par programmation linéaire vérifie chaque effectif caché. Les taux "
+    "standardisés sont publiés pour les cases d'au moins 20 cas dont les taux ne permettent "
+    "pas d'encadrer l'effectif d'une classe d'âge à moins de {t}. Les valeurs sont arrondies "
+    "à la précision que leur sens exige. Le zéro est publié."
+)
 STANDARDS_TEXT = ("world: Segi 1960 as modified by Doll, Payne & Waterhouse 1966 (taux "
                   "standardisé monde); europe: European Standard Population 2013 (Eurostat)")
 INTERVALS_TEXT = ("95% intervals: exact Poisson (Garwood 1936) for crude rates and SIR; gamma "
                   "method of Tiwari, Clegg & Zou 2006 for standardised rates; empirical Bayes "
                   "(Clayton & Kaldor 1987) for smoothed SIR; joinpoint (Kim et al. 2000) with "
                   "AAPC of Clegg et al. 2009 for trends")
+
+STANDARDS_TEXT_FR = ("monde : Segi 1960 modifiée par Doll, Payne et Waterhouse 1966 (taux "
+                     "standardisé monde) ; Europe : population standard européenne 2013 "
+                     "(Eurostat)")
+INTERVALS_TEXT_FR = ("intervalles à 95 % : Poisson exact (Garwood 1936) pour les taux bruts et "
+                     "les SIR ; méthode gamma de Tiwari, Clegg et Zou 2006 pour les taux "
+                     "standardisés ; bayésien empirique (Clayton et Kaldor 1987) pour les SIR "
+                     "lissés ; joinpoint (Kim et al. 2000) avec l'AAPC de Clegg et al. 2009 "
+                     "pour les tendances")
 
 
 class BuildError(SourceError):
@@ -94,7 +114,8 @@ def source_metadata(sources: Path) -> dict:
     """``SOURCE.json`` beside the sources: data kind and provenance (demo writes it)."""
     path = sources / "SOURCE.json"
     if not path.exists():
-        return {"data_kind": "observed", "description": "registry extract"}
+        return {"data_kind": "observed", "description": "registry extract",
+                "description_fr": "extraction du registre"}
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -252,10 +273,15 @@ def build_release(opts: BuildOptions) -> BuildReport:
         "first_year": opts.years.start, "last_year": opts.years.stop - 1,
         "suppression_threshold": opts.threshold,
         "suppression_rule": SUPPRESSION_RULE.format(t1=opts.threshold - 1, t=opts.threshold),
+        "suppression_rule_fr": SUPPRESSION_RULE_FR.format(t1=opts.threshold - 1,
+                                                          t=opts.threshold),
         "cells_published": int(published.sum()), "cells_suppressed": int((~published).sum()),
         "audit_passed": bool(result.passed), "standards": STANDARDS_TEXT,
-        "interval_methods": INTERVALS_TEXT,
+        "standards_fr": STANDARDS_TEXT_FR,
+        "interval_methods": INTERVALS_TEXT, "interval_methods_fr": INTERVALS_TEXT_FR,
         "sources": meta.get("description", "registry extract"),
+        "sources_fr": meta.get("description_fr", meta.get("description",
+                                                          "extraction du registre")),
         "citation": (f"Registre national des cancers. Indicateurs d'incidence et de mortalité "
                      f"par cancer, {opts.years.start}-{opts.years.stop - 1}, version {rid}"
                      + (" (données simulées)." if data_kind == "simulated" else ".")),

@@ -44,15 +44,9 @@ def test_french_typography() -> None:
         assert not re.search(r" [:;!?%»]|« ", text), (key, "a breaking space in French")
 
 
-ENGLISH_RELEASE_TEXT = pytest.mark.xfail(
-    strict=True, reason="the release's text fields (standards, interval methods, suppression "
-    "rule) are stored in English only; the contract must carry both languages")
-
-
 @pytest.mark.parametrize(("path", "lang"), [
-    *((p, lang) for p in ("/", "/carte", "/evolution", "/inegalites", "/territoire/region/84",
-                          "/nulle-part") for lang in LANGS),
-    ("/methodes", "en"), pytest.param("/methodes", "fr", marks=ENGLISH_RELEASE_TEXT)])
+    (p, lang) for p in ("/", "/carte", "/evolution", "/inegalites", "/methodes",
+                        "/territoire/region/84", "/nulle-part") for lang in LANGS])
 def test_pages_carry_no_message_of_the_other_language(ctx: None, path: str, lang: str) -> None:
     """Every page rendered in one language holds none of the other language's messages
     (those that differ between the languages and are long enough to be recognisable)."""

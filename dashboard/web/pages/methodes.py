@@ -13,6 +13,11 @@ from dashboard.web.i18n import t
 from dashboard.web.state import Parsed, lang_only
 
 
+def release_text(info: dict[str, Any], name: str, lang: str) -> str:
+    """A text field of the release in the page's language (``name_fr`` in French)."""
+    return str(info.get(f"{name}_fr" if lang == "fr" else name) or info.get(name, ""))
+
+
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     lang = parsed.lang
     info = queries.release().info
@@ -28,22 +33,25 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                 id_="indicateurs"),
             section(t("m_standards", lang), [
                 html.P(t("m_standards_text", lang)),
-                html.P(t("m_from_release", lang, text=info.get("standards", "")),
+                html.P(t("m_from_release", lang, text=release_text(info, "standards", lang)),
                        className="hint")], id_="populations"),
             section(t("m_intervals", lang), [
                 html.P(t("m_intervals_text", lang)), html.P(t("m_intervals_methods", lang)),
-                html.P(t("m_from_release", lang, text=info.get("interval_methods", "")),
+                html.P(t("m_from_release", lang,
+                         text=release_text(info, "interval_methods", lang)),
                        className="hint")], id_="intervalles"),
             section(t("m_suppression", lang), [
                 html.P(t("m_suppression_text", lang, max_small=threshold - 1)),
                 html.P(t("m_precision_text", lang)),
-                html.P(t("m_release_rule", lang, rule=info.get("suppression_rule", ""))),
+                html.P(t("m_release_rule", lang,
+                         rule=release_text(info, "suppression_rule", lang))),
                 html.P(t("m_release_cells", lang,
                          published=fmt_int(info.get("cells_published"), lang),
                          suppressed=fmt_int(info.get("cells_suppressed"), lang),
                          audit=t("audit_passed" if info.get("audit_passed") else "audit_failed",
                                  lang)))], id_="secret"),
-            section(t("m_sources", lang), [html.P(str(info.get("sources", "")))], id_="sources"),
+            section(t("m_sources", lang), [html.P(release_text(info, "sources", lang))],
+                    id_="sources"),
             section(t("m_release", lang), [
                 html.P(t("m_release_fields", lang, release_id=info.get("release_id"),
                          date=fmt_date(info.get("created_at"), lang),
