@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 $(SOURCES)/SOURCE.json: | $(STAMP)
 	$(PY) -m dashboard demo-sources --out $(SOURCES)
 
-$(RELEASE): | $(SOURCES)/SOURCE.json
+# rebuilt when the release contract changes (a release of an older schema is refused)
+$(RELEASE): dashboard/release_schema.py | $(SOURCES)/SOURCE.json
 	$(PY) -m dashboard build --sources $(SOURCES) --out $(RELEASE)
 
 ## run: set up, build the demo release if missing, serve on http://$(HOST):$(PORT)
