@@ -19,11 +19,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-DEFAULT_RELEASE = Path(__file__).resolve().parents[1] / "data" / "indicators.duckdb"
+DEFAULT_RELEASE = Path("data") / "indicators.duckdb"
 
 
 def release_path() -> Path:
-    """Path of the release file: ``$RELEASE_PATH`` or ``data/indicators.duckdb``."""
+    """Path of the release file: ``$RELEASE_PATH``, else ``data/indicators.duckdb`` under the
+    working directory (the checkout in development; set ``RELEASE_PATH`` elsewhere)."""
     return Path(os.environ.get("RELEASE_PATH", DEFAULT_RELEASE))
 
 

@@ -1,4 +1,4 @@
-"""Pre-build the bulk download files of a release (otherwise built at the first request).
+"""Write the bulk download files of a release (the build and publish commands do it too).
 
 Usage: ``python scripts/export_bulk.py [RELEASE] [--dir DOWNLOAD_DIR]`` — RELEASE defaults to
 ``$RELEASE_PATH`` or ``data/indicators.duckdb``; DOWNLOAD_DIR to ``downloads/`` next to it

@@ -1,9 +1,10 @@
 """Bulk files: every public table as Parquet and CSV, plus ``datapackage.json``.
 
-Generated lazily at the first request into ``<download dir>/<release_id>/`` (default
-``downloads/`` next to the release file, i.e. ``data/downloads/``, git-ignored). A file lock
-serialises builders across threads and worker processes; files are written into a temporary
-directory renamed into place, so a reader never sees a partial set.
+Written when a release is built or published (``python -m dashboard build``,
+``python -m dashboard.publish``, or ``scripts/export_bulk.py``), never inside a web request,
+into ``<download dir>/<release_id>/`` (default ``downloads/`` next to the release file, i.e.
+``data/downloads/``, git-ignored). A file lock serialises writers; files are written into a
+temporary directory renamed into place, so a reader never sees a partial set.
 """
 
 from __future__ import annotations
@@ -82,8 +83,20 @@ def build(release: Release, target: Path) -> None:
     (target / DATAPACKAGE).write_bytes(orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
 
+class BulkFilesMissing(FileNotFoundError):
+    """The bulk files of the release in force were not written (build or publish writes them)."""
+
+
+def existing(release: Release, base: Path | None = None) -> Path:
+    """The directory of the release's bulk files (:class:`BulkFilesMissing` when absent)."""
+    directory = directory_for(release, base)
+    if not (directory / DATAPACKAGE).exists():
+        raise BulkFilesMissing(f"bulk files of release {release.release_id} not written")
+    return directory
+
+
 def ensure(release: Release, base: Path | None = None) -> Path:
-    """The directory of the release's bulk files, building them first if needed."""
+    """The directory of the release's bulk files, writing them first if needed."""
     directory = directory_for(release, base)
     if (directory / DATAPACKAGE).exists():
         return directory

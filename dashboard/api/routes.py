@@ -217,7 +217,7 @@ def bulk_index_view() -> Response:
     _no_params()
     st = state()
     release = st.current_release()
-    files = bulk.ensure(release, st.download_dir)
+    files = bulk.existing(release, st.download_dir)
     return json_response({"release_id": release.release_id,
                           "files": bulk.listing(files, f"{prefix()}/bulk")})
 
@@ -235,7 +235,7 @@ def bulk_file_view(name: str) -> Response:
     etag = etag_for(release.release_id, "bulk", name)
     if not_modified(etag):
         return not_modified_response(etag, st.max_age, headers)
-    directory = bulk.ensure(release, st.download_dir)
+    directory = bulk.existing(release, st.download_dir)
     response = send_file(directory / name, mimetype=bulk.media_type(name),
                          as_attachment=name != bulk.DATAPACKAGE, conditional=False, etag=False,
                          download_name=bulk.download_name(name, release.release_id))
@@ -248,7 +248,7 @@ def downloads_view() -> Response:
     """Download page (French HTML): every bulk file with its size, licence and citation."""
     st = state()
     release = st.current_release()
-    directory = bulk.ensure(release, st.download_dir)
+    directory = bulk.existing(release, st.download_dir)
     html = downloads_page.render(release_info(release), bulk.listing(directory,
                                                                      f"{prefix()}/bulk"),
                                  prefix())
@@ -316,6 +316,13 @@ def _release_missing(exc: ReleaseNotFound) -> Response:
     log.error("API: %s", exc)
     return _unavailable("The data release is not available on this server yet "
                         "(release file missing). Please retry later.")
+
+
+@bp.errorhandler(bulk.BulkFilesMissing)
+def _bulk_missing(exc: bulk.BulkFilesMissing) -> Response:
+    log.error("API: %s", exc)
+    return _unavailable("The bulk files of this release are not available on this server yet. "
+                        "Please retry later, or use the filtered endpoints.")
 
 
 @bp.errorhandler(duckdb.Error)

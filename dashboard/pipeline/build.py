@@ -14,6 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ from dashboard.release_schema import SCHEMA_VERSION
 from dashboard.sources.errors import SourceError
 
 DEFAULT_YEARS = range(2010, 2024)
-GEOMETRY_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+GEOMETRY_DIR = resources.files("dashboard.reference").joinpath("geo")  # package data
 GEOMETRY_FILES = {"department": "departements.geojson", "region": "regions.geojson",
                   "paris_zoom": "departements_paris_zoom.geojson"}
 SUPPRESSION_RULE = (
@@ -104,9 +105,9 @@ def source_metadata(sources: Path) -> dict:
 def _geometry() -> pd.DataFrame:
     rows = []
     for level, name in GEOMETRY_FILES.items():
-        path = GEOMETRY_DIR / name
-        if not path.exists():
-            raise SourceError(f"geometry file missing: data/geo/{name}")
+        path = GEOMETRY_DIR.joinpath(name)
+        if not path.is_file():
+            raise SourceError(f"geometry file missing from the package: {name}")
         rows.append((level, path.read_text(encoding="utf-8")))
     return pd.DataFrame(rows, columns=["level", "geojson"])
 
