@@ -134,3 +134,22 @@ def listing(directory: Path, url_prefix: str) -> list[dict[str, Any]]:
                   "description": "Frictionless Data Package: schéma, licence, sources, sommes "
                                  "de contrôle (Table Schema)."})
     return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.api.bulk [RELEASE] [--dir DOWNLOAD_DIR]``: write the bulk files."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m dashboard.api.bulk",
+                                     description="Write the bulk files of a release.")
+    parser.add_argument("release", nargs="?", help="release file (default: $RELEASE_PATH)")
+    parser.add_argument("--dir", type=Path, help="download directory (API_DOWNLOAD_DIR)")
+    args = parser.parse_args(argv)
+    directory = ensure(Release(args.release), args.dir)
+    for entry in listing(directory, str(directory)):
+        print(f"{entry['bytes']:>14,}  {entry['url']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
