@@ -2,8 +2,8 @@
 
 One DuckDB connection per process, opened lazily and read-only (DuckDB connections are not
 fork-safe: gunicorn workers each open their own after forking). Queries are parameterised;
-callers validate user values against the release's own codes (``Release.codes``) before
-building a query, and never pass user text as SQL.
+callers validate user values against the release's catalogue (``dashboard.catalogue``) and
+build every statement in ``dashboard.release_reads``, never passing user text as SQL.
 """
 
 from __future__ import annotations
@@ -88,16 +88,6 @@ class Release:
     @property
     def simulated(self) -> bool:
         return self.info["data_kind"] == "simulated"
-
-    @cached_property
-    def codes(self) -> dict[str, frozenset]:
-        """Allowed values of every filterable column, read from the release itself."""
-        out: dict[str, frozenset] = {}
-        for col in ("measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end"):
-            out[col] = frozenset(self.query(f"SELECT DISTINCT {col} FROM indicator")[col])
-        out["quintile"] = frozenset(self.query("SELECT DISTINCT quintile FROM inequality")
-                                    ["quintile"])
-        return out
 
 
 _default: Release | None = None

@@ -19,10 +19,10 @@ from typing import Any
 
 import orjson
 
+from dashboard import release_reads
 from dashboard.api.datapackage import file_entry, package, resource
 from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
 from dashboard.api.metadata import parquet_metadata, release_info
-from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
 from dashboard.release_schema import PUBLIC_TABLES, arrow_schema
 
@@ -70,7 +70,7 @@ def build(release: Release, target: Path) -> None:
     resources: list[dict[str, Any]] = []
     for table in PUBLIC_TABLES:
         schema = arrow_schema(table)
-        sql = table_sql(table)
+        sql = release_reads.table_sql(table)
         with (target / f"{table}.csv").open("wb") as fh:
             for chunk in csv_chunks(schema, release.record_batches(sql), RFC4180):
                 fh.write(chunk)

@@ -20,11 +20,11 @@ from flask import Blueprint, Flask, Response, current_app, request, send_file
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
+from dashboard import release_reads
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import FORMATS, encode
 from dashboard.api.metadata import file_headers, parquet_metadata, release_info
 from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
-from dashboard.api.queries import count_sql, select_sql
 from dashboard.api.responses import (
     BodyCache,
     cache_headers,
@@ -122,12 +122,10 @@ def data_view(name: str) -> Response:
     if cached is not None:
         return _data_response(cached[0], fmt, disposition, etag, headers)
     if fmt in ROW_LIMITED_FORMATS:
-        sql, params = count_sql(selection)
-        rows = int(release.query(sql, params)["n"].iloc[0])
+        rows = release_reads.selection_count(release, selection)
         if rows > st.max_rows:
             raise TooManyRows(rows, st.max_rows)
-    sql, params = select_sql(selection)
-    batches = release.record_batches(sql, params, st.batch_rows)
+    batches = release_reads.selection_batches(release, selection, st.batch_rows)
     head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
     schema = arrow_schema(endpoint.table)
     meta = parquet_metadata(info)
