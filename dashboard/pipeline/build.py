@@ -25,9 +25,9 @@ from dashboard import __version__
 from dashboard.disclosure import audit, protect
 from dashboard.disclosure.protect import AGE_TABLE
 from dashboard.disclosure.rates import decide as decide_rates
-from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline import published_cells
 from dashboard.pipeline.aggregate import MEASURES, aggregate
-from dashboard.pipeline.indicators import age_table, indicator_table, reference_rates
+from dashboard.pipeline.indicator_values import age_table, indicator_table, reference_rates
 from dashboard.pipeline.inequalities import quintile_table, summary_table
 from dashboard.pipeline.ingest import (
     format_rejections,
@@ -112,7 +112,7 @@ def _geometry() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "geojson"])
 
 
-def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
+def _cells_frame(table: published_cells.CellTable, name: str) -> pd.DataFrame:
     frame = table.keys.copy()
     frame["table"] = name
     if "quintile" not in frame:
@@ -127,7 +127,7 @@ def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
     return frame
 
 
-def _age_vectors(table: cell_defs.CellTable, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _age_vectors(table: published_cells.CellTable, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Age vectors (n × 18) of a cell table (zeros for France's age-specific cells)."""
     if name == AGE_TABLE:
         zeros = np.zeros((len(table.keys), 18))
@@ -135,7 +135,7 @@ def _age_vectors(table: cell_defs.CellTable, name: str) -> tuple[np.ndarray, np.
     return table.counts.astype(float), np.asarray(table.population, dtype=float)
 
 
-def _statistics(parts: list[tuple[cell_defs.CellTable, str]], published: np.ndarray,
+def _statistics(parts: list[tuple[published_cells.CellTable, str]], published: np.ndarray,
                 rated: np.ndarray) -> dict[str, pd.DataFrame]:
     """Release tables of the published cells (``parts`` in the order of ``published``)."""
     split = np.cumsum([0] + [len(tab.keys) for tab, _ in parts])
@@ -158,7 +158,7 @@ def _statistics(parts: list[tuple[cell_defs.CellTable, str]], published: np.ndar
     return final
 
 
-def _national_totals(ind: cell_defs.CellTable, published: np.ndarray) -> pd.Series:
+def _national_totals(ind: published_cells.CellTable, published: np.ndarray) -> pd.Series:
     """France's published totals by series (measure, sex, site, period)."""
     keys = ind.keys
     nat = (keys["level"] == "country").to_numpy() & published
@@ -208,20 +208,20 @@ def build_release(opts: BuildOptions) -> BuildReport:
 
     t = time.perf_counter()
     only = opts.sites
-    tables = {m: (cell_defs.indicator_cells(agg, m, only), cell_defs.inequality_cells(agg, m, only))
-              for m in MEASURES}
-    ages = {m: cell_defs.age_cells(tables[m][0]) for m in MEASURES}
+    tables = {m: (published_cells.indicator_cells(agg, m, only),
+                  published_cells.inequality_cells(agg, m, only)) for m in MEASURES}
+    ages = {m: published_cells.age_cells(tables[m][0]) for m in MEASURES}
     parts = [(tables[m][0], "indicator") for m in MEASURES] + \
         [(tables[m][1], "inequality") for m in MEASURES] + [(ages[m], AGE_TABLE) for m in MEASURES]
     cells = pd.concat([_cells_frame(tab, name) for tab, name in parts], ignore_index=True)
     age_counts = np.concatenate([_age_vectors(tab, name)[0] for tab, name in parts])
     age_pop = np.concatenate([_age_vectors(tab, name)[1] for tab, name in parts])
-    base = pd.concat([cell_defs.disclosure_base(agg, m, only) for m in MEASURES],
+    base = pd.concat([published_cells.disclosure_base(agg, m, only) for m in MEASURES],
                      ignore_index=True)
     coupled = only is None or "all" in only
-    remainder = pd.concat([cell_defs.disclosure_base(agg, m, remainder=True) for m in MEASURES],
-                          ignore_index=True) if coupled else None
-    empty = cell_defs.empty_units(agg)
+    remainder = pd.concat([published_cells.disclosure_base(agg, m, remainder=True)
+                           for m in MEASURES], ignore_index=True) if coupled else None
+    empty = published_cells.empty_units(agg)
     step("cells", t)
 
     t = time.perf_counter()

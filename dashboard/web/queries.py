@@ -42,7 +42,6 @@ _local: OrderedDict[tuple, Any] = OrderedDict()
 _local_lock = threading.Lock()
 _LOCAL_MAX = 512
 
-INDICATOR_COLUMNS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
 
 
 def use_release(path: str | Path | None) -> LiveRelease:
