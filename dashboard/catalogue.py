@@ -37,6 +37,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+FOR_LEVEL_FR = {"country": "pour la France", "region": "pour les régions",
+                "department": "pour les départements"}
+
+
 def period_text(period: Period) -> str:
     """``2021`` or ``2019-2023``."""
     return str(period[0]) if period[0] == period[1] else f"{period[0]}-{period[1]}"
@@ -139,7 +143,7 @@ class Catalogue:
                     (f"périodes de {length} ans" if lang == "fr" else f"{length}-year periods"))
             groups.append(f"{kind} : {listed}" if lang == "fr" else f"{kind}: {listed}")
         joined = (" ; " if lang == "fr" else "; ").join(groups)
-        return (f"les {name} sont publiés par {joined}" if lang == "fr"
+        return (f"{FOR_LEVEL_FR.get(level, name)}, publication par {joined}" if lang == "fr"
                 else f"{name} are published for {joined}")
 
 

@@ -52,7 +52,7 @@ def download_name(name: str, release_id: str) -> str:
 
 def directory_for(release: Release, base: Path | None = None) -> Path:
     """Cache directory of a release's bulk files."""
-    return (base or release.path.parent / "downloads") / release.release_id
+    return (base or release.path.absolute().parent / "downloads").absolute() / release.release_id
 
 
 def _sha256(path: Path) -> str:
