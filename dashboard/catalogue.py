@@ -26,11 +26,8 @@ PERIOD_TABLES = ("indicator", "inequality", "inequality_summary", "age_specific"
 FILTER_COLUMNS = ("measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end",
                   "quintile", "status", "statistic", "label", "age_group")
 
+# Level names of the API's messages (the pages' own labels are in dashboard.web.i18n).
 LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "measure": {"incidence": {"fr": "incidence", "en": "incidence"},
-                "mortality": {"fr": "mortalité", "en": "mortality"}},
-    "sex": {"all": {"fr": "deux sexes", "en": "both sexes"},
-            "male": {"fr": "hommes", "en": "men"}, "female": {"fr": "femmes", "en": "women"}},
     "level": {"country": {"fr": "France", "en": "France"},
               "region": {"fr": "régions", "en": "regions"},
               "department": {"fr": "départements", "en": "departments"}},
@@ -78,7 +75,7 @@ class Catalogue:
         return ("all",)
 
     def label(self, column: str, code: str, lang: str) -> str:
-        """Label of a code of ``measure``, ``sex``, ``level``, ``site_code`` or an area."""
+        """Label of a code of ``level`` or ``site_code`` (else the code itself)."""
         if column == "site_code":
             return self.site_label(code, lang)
         return LABELS.get(column, {}).get(code, {}).get(lang, code)
