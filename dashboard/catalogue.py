@@ -1,8 +1,9 @@
 """What a release contains, computed once when it is opened: the one catalogue of allowed values.
 
 For every public table with cell keys: which (measure, site, sex, level, period) combinations
-exist, the distinct values of every filterable column, and the labels of every code in French
-and English. The pages' option lists and URL-state correction, the API's validation and
+exist, the distinct values of every filterable column, the sites' French and English labels,
+the areas' names and the levels' names (measure and sex labels are the pages', in
+``dashboard.web.i18n``). The pages' option lists and URL-state correction, the API's validation and
 per-endpoint OpenAPI enums, and the download-link builder all read it, so a value offered
 anywhere is a value the release can return.
 """
