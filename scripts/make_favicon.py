@@ -1,4 +1,4 @@
-"""Write ``assets/favicon.ico``: the site's mark (a white ring on the header's blue), 32 px.
+"""Write ``dashboard/web/assets/favicon.ico``: the site's mark (a white ring on the header's blue), 32 px.
 
 Pure Python (zlib): a PNG image inside an ICO container. Run once; the output is committed.
 """
@@ -42,6 +42,6 @@ def ico(image: bytes, size: int) -> bytes:
 
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[1] / "assets" / "favicon.ico"
+    out = Path(__file__).resolve().parents[1] / "dashboard" / "web" / "assets" / "favicon.ico"
     out.write_bytes(ico(png(SIZE), SIZE))
     print(f"wrote {out} ({out.stat().st_size} bytes)")

@@ -22,7 +22,12 @@ os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="registre-test-cache-
 @pytest.fixture(scope="session")
 def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a synthetic release file (built once per test session)."""
-    return build_fixture_release(tmp_path_factory.mktemp("release") / "indicators.duckdb")
+    from dashboard.api import bulk
+    from dashboard.data_access import Release
+
+    path = build_fixture_release(tmp_path_factory.mktemp("release") / "indicators.duckdb")
+    bulk.ensure(Release(path))  # beside the release, as the build does
+    return path
 
 
 @pytest.fixture(scope="session")

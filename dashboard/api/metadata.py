@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pyarrow as pa
-
+from dashboard import release_reads
 from dashboard.data_access import Release
 
 LICENCE = {
@@ -35,8 +34,7 @@ def release_info(release: Release) -> dict[str, Any]:
     """The ``release`` row as plain JSON-able Python values (memoised per file and release id)."""
     key = (str(release.path), release.release_id)
     if key not in _INFO_CACHE:
-        batches = list(release.record_batches("SELECT * FROM release"))
-        row = pa.Table.from_batches(batches).to_pylist()[0]
+        row = release_reads.release_row(release)
         _INFO_CACHE[key] = {k: _json_value(v) for k, v in row.items()}
     return dict(_INFO_CACHE[key])
 

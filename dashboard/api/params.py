@@ -1,10 +1,11 @@
 """Query parameters of the data API: one definition feeds validation, SQL and OpenAPI.
 
 Every filter is named after the release column it filters (``geo`` and ``site`` are the short
-names of ``geo_code`` and ``site_code``) and is checked against the values present in the release
-(``Release.codes``). Code filters accept one or more values (repeated, or a comma list);
-``year_start`` and ``year_end`` are bounds (``year_start >= value``, ``year_end <= value``) that,
-with ``period_length``, select a series of single years or of 5-year periods, or one period.
+names of ``geo_code`` and ``site_code``) and is checked against the values the endpoint's table
+holds (the catalogue, :mod:`dashboard.catalogue`). Code filters accept one or more values
+(repeated, or a comma list); ``year_start`` and ``year_end`` are bounds (``year_start >=
+value``, ``year_end <= value``) that, with ``period_length``, select a series of single years or
+of 5-year periods, or one period.
 Nothing the user sends reaches SQL except as a bound parameter.
 """
 

@@ -20,11 +20,11 @@ from flask import Blueprint, Flask, Response, current_app, request, send_file
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
+from dashboard import release_reads
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import FORMATS, encode
 from dashboard.api.metadata import file_headers, parquet_metadata, release_info
 from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
-from dashboard.api.queries import count_sql, select_sql
 from dashboard.api.responses import (
     BodyCache,
     cache_headers,
@@ -122,12 +122,10 @@ def data_view(name: str) -> Response:
     if cached is not None:
         return _data_response(cached[0], fmt, disposition, etag, headers)
     if fmt in ROW_LIMITED_FORMATS:
-        sql, params = count_sql(selection)
-        rows = int(release.query(sql, params)["n"].iloc[0])
+        rows = release_reads.selection_count(release, selection)
         if rows > st.max_rows:
             raise TooManyRows(rows, st.max_rows)
-    sql, params = select_sql(selection)
-    batches = release.record_batches(sql, params, st.batch_rows)
+    batches = release_reads.selection_batches(release, selection, st.batch_rows)
     head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
     schema = arrow_schema(endpoint.table)
     meta = parquet_metadata(info)
@@ -217,7 +215,7 @@ def bulk_index_view() -> Response:
     _no_params()
     st = state()
     release = st.current_release()
-    files = bulk.ensure(release, st.download_dir)
+    files = bulk.existing(release, st.download_dir)
     return json_response({"release_id": release.release_id,
                           "files": bulk.listing(files, f"{prefix()}/bulk")})
 
@@ -235,7 +233,7 @@ def bulk_file_view(name: str) -> Response:
     etag = etag_for(release.release_id, "bulk", name)
     if not_modified(etag):
         return not_modified_response(etag, st.max_age, headers)
-    directory = bulk.ensure(release, st.download_dir)
+    directory = bulk.existing(release, st.download_dir)
     response = send_file(directory / name, mimetype=bulk.media_type(name),
                          as_attachment=name != bulk.DATAPACKAGE, conditional=False, etag=False,
                          download_name=bulk.download_name(name, release.release_id))
@@ -248,7 +246,7 @@ def downloads_view() -> Response:
     """Download page (French HTML): every bulk file with its size, licence and citation."""
     st = state()
     release = st.current_release()
-    directory = bulk.ensure(release, st.download_dir)
+    directory = bulk.existing(release, st.download_dir)
     html = downloads_page.render(release_info(release), bulk.listing(directory,
                                                                      f"{prefix()}/bulk"),
                                  prefix())
@@ -316,6 +314,13 @@ def _release_missing(exc: ReleaseNotFound) -> Response:
     log.error("API: %s", exc)
     return _unavailable("The data release is not available on this server yet "
                         "(release file missing). Please retry later.")
+
+
+@bp.errorhandler(bulk.BulkFilesMissing)
+def _bulk_missing(exc: bulk.BulkFilesMissing) -> Response:
+    log.error("API: %s", exc)
+    return _unavailable("The bulk files of this release are not available on this server yet. "
+                        "Please retry later, or use the filtered endpoints.")
 
 
 @bp.errorhandler(duckdb.Error)

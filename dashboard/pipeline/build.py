@@ -14,6 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +25,9 @@ from dashboard import __version__
 from dashboard.disclosure import audit, protect
 from dashboard.disclosure.protect import AGE_TABLE
 from dashboard.disclosure.rates import decide as decide_rates
-from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline import published_cells
 from dashboard.pipeline.aggregate import MEASURES, aggregate
-from dashboard.pipeline.indicators import age_table, indicator_table, reference_rates
+from dashboard.pipeline.indicator_values import age_table, indicator_table, reference_rates
 from dashboard.pipeline.inequalities import quintile_table, summary_table
 from dashboard.pipeline.ingest import (
     format_rejections,
@@ -41,7 +42,7 @@ from dashboard.release_schema import SCHEMA_VERSION
 from dashboard.sources.errors import SourceError
 
 DEFAULT_YEARS = range(2010, 2024)
-GEOMETRY_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+GEOMETRY_DIR = resources.files("dashboard.reference").joinpath("geo")  # package data
 GEOMETRY_FILES = {"department": "departements.geojson", "region": "regions.geojson",
                   "paris_zoom": "departements_paris_zoom.geojson"}
 SUPPRESSION_RULE = (
@@ -125,14 +126,14 @@ def source_metadata(sources: Path) -> dict:
 def _geometry() -> pd.DataFrame:
     rows = []
     for level, name in GEOMETRY_FILES.items():
-        path = GEOMETRY_DIR / name
-        if not path.exists():
-            raise SourceError(f"geometry file missing: data/geo/{name}")
+        path = GEOMETRY_DIR.joinpath(name)
+        if not path.is_file():
+            raise SourceError(f"geometry file missing from the package: {name}")
         rows.append((level, path.read_text(encoding="utf-8")))
     return pd.DataFrame(rows, columns=["level", "geojson"])
 
 
-def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
+def _cells_frame(table: published_cells.CellTable, name: str) -> pd.DataFrame:
     frame = table.keys.copy()
     frame["table"] = name
     if "quintile" not in frame:
@@ -147,7 +148,7 @@ def _cells_frame(table: cell_defs.CellTable, name: str) -> pd.DataFrame:
     return frame
 
 
-def _age_vectors(table: cell_defs.CellTable, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _age_vectors(table: published_cells.CellTable, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Age vectors (n × 18) of a cell table (zeros for France's age-specific cells)."""
     if name == AGE_TABLE:
         zeros = np.zeros((len(table.keys), 18))
@@ -155,7 +156,7 @@ def _age_vectors(table: cell_defs.CellTable, name: str) -> tuple[np.ndarray, np.
     return table.counts.astype(float), np.asarray(table.population, dtype=float)
 
 
-def _statistics(parts: list[tuple[cell_defs.CellTable, str]], published: np.ndarray,
+def _statistics(parts: list[tuple[published_cells.CellTable, str]], published: np.ndarray,
                 rated: np.ndarray) -> dict[str, pd.DataFrame]:
     """Release tables of the published cells (``parts`` in the order of ``published``)."""
     split = np.cumsum([0] + [len(tab.keys) for tab, _ in parts])
@@ -178,7 +179,7 @@ def _statistics(parts: list[tuple[cell_defs.CellTable, str]], published: np.ndar
     return final
 
 
-def _national_totals(ind: cell_defs.CellTable, published: np.ndarray) -> pd.Series:
+def _national_totals(ind: published_cells.CellTable, published: np.ndarray) -> pd.Series:
     """France's published totals by series (measure, sex, site, period)."""
     keys = ind.keys
     nat = (keys["level"] == "country").to_numpy() & published
@@ -228,20 +229,20 @@ def build_release(opts: BuildOptions) -> BuildReport:
 
     t = time.perf_counter()
     only = opts.sites
-    tables = {m: (cell_defs.indicator_cells(agg, m, only), cell_defs.inequality_cells(agg, m, only))
-              for m in MEASURES}
-    ages = {m: cell_defs.age_cells(tables[m][0]) for m in MEASURES}
+    tables = {m: (published_cells.indicator_cells(agg, m, only),
+                  published_cells.inequality_cells(agg, m, only)) for m in MEASURES}
+    ages = {m: published_cells.age_cells(tables[m][0]) for m in MEASURES}
     parts = [(tables[m][0], "indicator") for m in MEASURES] + \
         [(tables[m][1], "inequality") for m in MEASURES] + [(ages[m], AGE_TABLE) for m in MEASURES]
     cells = pd.concat([_cells_frame(tab, name) for tab, name in parts], ignore_index=True)
     age_counts = np.concatenate([_age_vectors(tab, name)[0] for tab, name in parts])
     age_pop = np.concatenate([_age_vectors(tab, name)[1] for tab, name in parts])
-    base = pd.concat([cell_defs.disclosure_base(agg, m, only) for m in MEASURES],
+    base = pd.concat([published_cells.disclosure_base(agg, m, only) for m in MEASURES],
                      ignore_index=True)
     coupled = only is None or "all" in only
-    remainder = pd.concat([cell_defs.disclosure_base(agg, m, remainder=True) for m in MEASURES],
-                          ignore_index=True) if coupled else None
-    empty = cell_defs.empty_units(agg)
+    remainder = pd.concat([published_cells.disclosure_base(agg, m, remainder=True)
+                           for m in MEASURES], ignore_index=True) if coupled else None
+    empty = published_cells.empty_units(agg)
     step("cells", t)
 
     t = time.perf_counter()

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.pipeline.cells import KEYS, CellTable
-from dashboard.pipeline.indicators import standardised, withhold
+from dashboard.pipeline.indicator_values import standardised, withhold
 from dashboard.pipeline.precision import round_table
+from dashboard.pipeline.published_cells import KEYS, CellTable
 from dashboard.stats import inequality
 
 SII_SIMULATIONS = 2000

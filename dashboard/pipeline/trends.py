@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.pipeline.precision import round_table
-from dashboard.stats.joinpoint import fit_many, trend_label
+from dashboard.stats.joinpoint import classify_trend, fit_many
 
 SERIES = ["measure", "level", "geo_code", "sex", "site_code"]
 Z95 = 1.959963984540054
@@ -47,7 +47,7 @@ def trend_tables(indicator: pd.DataFrame) -> dict[str, pd.DataFrame]:
             continue
         trend.append([*key, years[0], years[-1], fit.n_joinpoints, fit.aapc, fit.aapc_low,
                       fit.aapc_high, fit.aapc_last5, fit.aapc_last5_low, fit.aapc_last5_high,
-                      trend_label(fit.aapc_low, fit.aapc_high), "published"])
+                      classify_trend(fit.aapc_low, fit.aapc_high), "published"])
         for n, seg in enumerate(fit.segments, start=1):
             segments.append([*key, n, int(seg.start), int(seg.end), seg.apc, seg.low, seg.high])
         for y, v in zip(years, fit.fitted, strict=True):

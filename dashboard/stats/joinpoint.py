@@ -64,10 +64,10 @@ from scipy import stats
 __all__ = [
     "JoinpointResult",
     "Segment",
+    "classify_trend",
     "default_max_joinpoints",
     "fit_joinpoint",
     "fit_many",
-    "trend_label",
 ]
 
 Criterion = Literal["wbic", "bic", "bic3"]
@@ -127,7 +127,7 @@ def default_max_joinpoints(n: int) -> int:
     return min(5, (n - 7) // 5 + 1)
 
 
-def trend_label(aapc_low: float, aapc_high: float) -> Literal["rising", "stable", "falling"]:
+def classify_trend(aapc_low: float, aapc_high: float) -> Literal["rising", "stable", "falling"]:
     """Label a trend from the CI of its (A)APC: rising if low > 0, falling if high < 0.
 
     Any other case (CI containing 0, or undefined limits) is "stable".

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable
 from html import escape
+from importlib import resources
 from pathlib import Path
 
 from dash import Dash, dcc, html
@@ -19,7 +19,8 @@ from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import init_server
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+# Package data (a real folder in a checkout and in an installed wheel alike).
+ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:
@@ -41,7 +42,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     init_cache(app.server)
     init_server(app.server, routing.is_known_path)
     routing.register(app)
-    _init_api(app, release_path)
+    _init_api(app)
     service.install(app)
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
@@ -65,15 +66,8 @@ def _page_document(app: Dash) -> Callable[..., str]:
     return interpolate
 
 
-def _init_api(app: Dash, release_path: str | Path | None) -> None:
-    """Mount the analyst API (``/api/v1``) when the package provides it, on the same release."""
-    try:
-        import dashboard.api as api
-    except ImportError:
-        return
-    if not hasattr(api, "init_app"):
-        return
-    if "release" in inspect.signature(api.init_app).parameters:  # the live (hot-swapped) one
-        api.init_app(app.server, release=queries.release())
-    else:
-        api.init_app(app.server)
+def _init_api(app: Dash) -> None:
+    """Mount the analyst API (``/api/v1``) on the dashboard's (hot-swapped) release."""
+    from dashboard import api
+
+    api.init_app(app.server, release=queries.release())

@@ -1,9 +1,9 @@
-"""Every read of the release by the dashboard: parameterised, validated, cached.
+"""Every read of the release by the dashboard: validated, then cached per release id.
 
-Values are checked against the release's catalogue (:mod:`dashboard.catalogue`) before any
-query. Results are cached twice: in
-the process (a small dict, cheapest for hot callbacks) and in the shared flask-caching store,
-both keyed by the release id so a new release never serves stale results.
+The SQL lives in :mod:`dashboard.release_reads`; this module checks the page's values against
+the release's catalogue (:mod:`dashboard.catalogue`) and caches the results twice: in the
+process (a small dict, cheapest for hot callbacks) and in the shared flask-caching store, both
+keyed by the release id so a new release never serves stale results.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from flask import current_app, has_app_context
 
+from dashboard import release_reads as reads
 from dashboard.cache import cache
 from dashboard.catalogue import Catalogue, catalogue
 from dashboard.release_watch import LiveRelease, live
@@ -41,7 +42,6 @@ _local: OrderedDict[tuple, Any] = OrderedDict()
 _local_lock = threading.Lock()
 _LOCAL_MAX = 512
 
-INDICATOR_COLUMNS = ("asr_world", "asr_europe", "crude_rate", "cases", "sir", "sir_smoothed")
 
 
 def use_release(path: str | Path | None) -> LiveRelease:
@@ -110,10 +110,6 @@ def check(column: str, value: Any, table: str = "indicator") -> Any:
     return value
 
 
-def _q(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    return release().query(sql, params)
-
-
 # --- catalogue -------------------------------------------------------------------------------
 
 def catalog() -> Catalogue:
@@ -124,12 +120,7 @@ def catalog() -> Catalogue:
 @cached
 def geometry(_rid: str, level: str) -> str:
     """The GeoJSON text of a geometry level (``department``, ``region``, ``paris_zoom``)."""
-    if level not in ("department", "region", "paris_zoom"):
-        raise ValueError(f"unknown geometry level: {level!r}")
-    df = _q("SELECT geojson FROM geometry WHERE level = ?", [level])
-    if df.empty:
-        raise LookupError(level)
-    return str(df.geojson.iloc[0])
+    return reads.geometry(release(), level)
 
 
 @cached
@@ -161,17 +152,18 @@ def _check_cell(measure: str, site: str, sex: str, year_start: int, year_end: in
     check("year_end", year_end)
 
 
+def _check_area(level: str, code: str) -> None:
+    check("level", level)
+    check("geo_code", code)
+
+
 @cached
 def level_values(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
                  level: str) -> pd.DataFrame:
     """Every indicator column of the areas of ``level`` (one row per area, geo order)."""
     _check_cell(measure, site, sex, year_start, year_end)
     check("level", level)
-    return _q("SELECT i.*, g.name FROM indicator i JOIN geo g "
-              "ON g.level = i.level AND g.code = i.geo_code "
-              "WHERE measure = ? AND site_code = ? AND sex = ? AND year_start = ? "
-              "AND year_end = ? AND i.level = ? ORDER BY geo_code",
-              [measure, site, sex, year_start, year_end, level])
+    return reads.level_values(release(), measure, site, sex, (year_start, year_end), level)
 
 
 @cached
@@ -187,15 +179,8 @@ def cell(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end
 def series(_rid: str, measure: str, site: str, sex: str, level: str, code: str,
            pooled: bool) -> pd.DataFrame:
     """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``."""
-    check("measure", measure)
-    check("site_code", site)
-    check("sex", sex)
-    check("level", level)
-    check("geo_code", code)
-    cond = "year_end > year_start" if pooled else "year_end = year_start"
-    return _q(f"SELECT * FROM indicator WHERE measure = ? AND site_code = ? AND sex = ? "
-              f"AND level = ? AND geo_code = ? AND {cond} ORDER BY year_end",
-              [measure, site, sex, level, code])
+    _check_series(measure, site, sex, level, code)
+    return reads.series(release(), measure, site, sex, level, code, pooled)
 
 
 @cached
@@ -209,56 +194,43 @@ def sites_of_area(_rid: str, measure: str, sex: str, year_start: int, year_end: 
     check("sex", sex)
     check("year_start", year_start)
     check("year_end", year_end)
-    check("level", level)
-    check("geo_code", code)
-    return _q("SELECT i.*, s.label_fr, s.label_en, s.sexes FROM indicator i "
-              "JOIN site s USING (site_code) WHERE measure = ? AND year_start = ? "
-              "AND year_end = ? AND level = ? AND geo_code = ? AND site_code <> 'all' "
-              "AND (sex = ? OR (? = 'all' AND s.sexes <> 'both' AND sex = s.sexes)) "
-              "ORDER BY cases DESC NULLS LAST",
-              [measure, year_start, year_end, level, code, sex, sex])
+    _check_area(level, code)
+    return reads.sites_of_area(release(), measure, sex, (year_start, year_end), level, code)
 
 
 # --- trends ----------------------------------------------------------------------------------
+
+def _check_series(measure: str, site: str, sex: str, level: str, code: str) -> None:
+    check("measure", measure)
+    check("site_code", site)
+    check("sex", sex)
+    _check_area(level, code)
+
 
 @cached
 def trend(_rid: str, measure: str, site: str, sex: str, level: str,
           code: str) -> dict[str, Any] | None:
     """The joinpoint summary of a series (``None`` when not fitted)."""
-    check("measure", measure)
-    check("site_code", site)
-    check("sex", sex)
-    check("level", level)
-    check("geo_code", code)
-    df = _q("SELECT * FROM trend WHERE measure = ? AND site_code = ? AND sex = ? AND level = ? "
-            "AND geo_code = ?", [measure, site, sex, level, code])
+    _check_series(measure, site, sex, level, code)
+    df = reads.trend_rows(release(), "trend", measure, site, sex, level, code)
     return None if df.empty else df.iloc[0].to_dict()
-
-
-def _series_rows(table: str, columns: str, order: str, measure: str, site: str, sex: str,
-                 level: str, code: str) -> pd.DataFrame:
-    """Rows of one trend series (measure, site, sex, area) from a trend table."""
-    check("measure", measure)
-    check("site_code", site)
-    check("sex", sex)
-    return _q(f"SELECT {columns} FROM {table} WHERE measure = ? AND site_code = ? AND sex = ? "
-              f"AND level = ? AND geo_code = ? ORDER BY {order}",
-              [measure, site, sex, check("level", level), check("geo_code", code)])
 
 
 @cached
 def trend_segments(_rid: str, measure: str, site: str, sex: str, level: str,
                    code: str) -> pd.DataFrame:
     """Joinpoint segments (APC) of a series."""
-    return _series_rows("trend_segment", "*", "segment", measure, site, sex, level, code)
+    _check_series(measure, site, sex, level, code)
+    return reads.trend_rows(release(), "trend_segment", measure, site, sex, level, code)
 
 
 @cached
 def trend_fitted(_rid: str, measure: str, site: str, sex: str, level: str,
                  code: str) -> pd.DataFrame:
     """Fitted world-standardised rates of a series by year."""
-    return _series_rows("trend_fitted", "year, asr_world_fitted", "year", measure, site, sex,
-                        level, code)
+    _check_series(measure, site, sex, level, code)
+    df = reads.trend_rows(release(), "trend_fitted", measure, site, sex, level, code)
+    return df[["year", "asr_world_fitted"]]
 
 
 # --- inequalities ----------------------------------------------------------------------------
@@ -268,11 +240,8 @@ def quintiles(_rid: str, measure: str, site: str, sex: str, year_start: int, yea
               level: str, code: str) -> pd.DataFrame:
     """Rates by deprivation quintile of one area and period."""
     _check_cell(measure, site, sex, year_start, year_end)
-    return _q("SELECT * FROM inequality WHERE measure = ? AND site_code = ? AND sex = ? "
-              "AND year_start = ? AND year_end = ? AND level = ? AND geo_code = ? "
-              "ORDER BY quintile",
-              [measure, site, sex, year_start, year_end, check("level", level),
-               check("geo_code", code)])
+    _check_area(level, code)
+    return reads.quintiles(release(), measure, site, sex, (year_start, year_end), level, code)
 
 
 @cached
@@ -280,11 +249,9 @@ def inequality_stats(_rid: str, measure: str, site: str, sex: str, year_start: i
                      year_end: int, level: str, code: str) -> pd.DataFrame:
     """Rate ratio, rate difference, SII and RII of one area and period."""
     _check_cell(measure, site, sex, year_start, year_end)
-    return _q("SELECT statistic, value, low, high, status FROM inequality_summary "
-              "WHERE measure = ? AND site_code = ? AND sex = ? AND year_start = ? "
-              "AND year_end = ? AND level = ? AND geo_code = ?",
-              [measure, site, sex, year_start, year_end, check("level", level),
-               check("geo_code", code)])
+    _check_area(level, code)
+    return reads.inequality_stats(release(), measure, site, sex, (year_start, year_end), level,
+                                  code)
 
 
 @cached
@@ -294,20 +261,13 @@ def inequality_over_time(_rid: str, measure: str, site: str, sex: str,
     check("measure", measure)
     check("site_code", site)
     check("sex", sex)
-    if statistic not in ("rate_ratio", "rate_difference", "sii", "rii"):
-        raise ValueError(statistic)
-    return _q("SELECT year_start AS year, value, low, high, status FROM inequality_summary "
-              "WHERE measure = ? AND site_code = ? AND sex = ? AND level = 'country' "
-              "AND year_start = year_end AND statistic = ? ORDER BY year_start",
-              [measure, site, sex, statistic])
+    return reads.inequality_over_time(release(), measure, site, sex, statistic)
 
 
 @cached
 def inequality_zones(_rid: str) -> tuple[str, ...]:
     """Area codes with deprivation-quintile rates (``FR`` first, then regions)."""
-    df = _q("SELECT DISTINCT level, geo_code FROM inequality ORDER BY level = 'country' DESC, "
-            "geo_code")
-    return tuple(df.geo_code)
+    return reads.inequality_zones(release())
 
 
 # --- home ------------------------------------------------------------------------------------

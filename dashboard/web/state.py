@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
-from dashboard.catalogue import Catalogue
+from dashboard.catalogue import Catalogue, period_text
 from dashboard.web.i18n import normalise_lang
 
 # European standardised rates are published for France only (docs/release-schema.md): the
@@ -25,9 +25,7 @@ RHYTHMS = ("annuel", "quinquennal")
 MAX_COMPARE = 3
 
 
-def period_key(p: tuple[int, int]) -> str:
-    """``2021`` or ``2019-2023`` (URL form of a period)."""
-    return str(p[0]) if p[0] == p[1] else f"{p[0]}-{p[1]}"
+period_key = period_text  # ``2021`` or ``2019-2023`` (URL form of a period)
 
 
 def parse_period(text: str) -> tuple[int, int]:
@@ -50,7 +48,7 @@ Choices = Callable[[Catalogue, dict[str, str]], list[str]]
 
 
 @dataclass(frozen=True)
-class Param:
+class UrlParam:
     """One URL parameter: its allowed values (given the state parsed so far) and default."""
 
     key: str
@@ -99,24 +97,24 @@ def _zones(c: Catalogue, s: dict[str, str]) -> list[str]:
 
 
 COMMON = [
-    Param("mesure", _measures, _first(_measures)),
-    Param("localisation", _sites, _first(_sites)),
-    Param("sexe", _sexes, _first(_sexes)),
+    UrlParam("mesure", _measures, _first(_measures)),
+    UrlParam("localisation", _sites, _first(_sites)),
+    UrlParam("sexe", _sexes, _first(_sexes)),
 ]
 
-PAGES: dict[str, list[Param]] = {
-    "carte": [*COMMON, Param("niveau", _fixed(*LEVELS), lambda c, s: "department"),
-              Param("periode", _periods, _latest_period),
-              Param("indicateur", _fixed(*MAP_INDICATORS), lambda c, s: "asr_world")],
+PAGES: dict[str, list[UrlParam]] = {
+    "carte": [*COMMON, UrlParam("niveau", _fixed(*LEVELS), lambda c, s: "department"),
+              UrlParam("periode", _periods, _latest_period),
+              UrlParam("indicateur", _fixed(*MAP_INDICATORS), lambda c, s: "asr_world")],
     "evolution": [*COMMON,
-                  Param("indicateur", _fixed(*TREND_INDICATORS), lambda c, s: "asr_world"),
-                  Param("rythme", _fixed(*RHYTHMS), lambda c, s: "annuel"),
-                  Param("comparer", _compare, lambda c, s: "", multi=True)],
-    "inegalites": [*COMMON, Param("niveau", _fixed(*LEVELS), lambda c, s: "department"),
-                   Param("periode", _periods, _latest_period),
-                   Param("indicateur", _fixed(*INEQ_INDICATORS), lambda c, s: "asr_world"),
-                   Param("zone", _zones, lambda c, s: "FR")],
-    "territoire": [*COMMON, Param("periode", _periods, _latest_period)],
+                  UrlParam("indicateur", _fixed(*TREND_INDICATORS), lambda c, s: "asr_world"),
+                  UrlParam("rythme", _fixed(*RHYTHMS), lambda c, s: "annuel"),
+                  UrlParam("comparer", _compare, lambda c, s: "", multi=True)],
+    "inegalites": [*COMMON, UrlParam("niveau", _fixed(*LEVELS), lambda c, s: "department"),
+                   UrlParam("periode", _periods, _latest_period),
+                   UrlParam("indicateur", _fixed(*INEQ_INDICATORS), lambda c, s: "asr_world"),
+                   UrlParam("zone", _zones, lambda c, s: "FR")],
+    "territoire": [*COMMON, UrlParam("periode", _periods, _latest_period)],
 }
 
 

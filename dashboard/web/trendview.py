@@ -11,7 +11,7 @@ from typing import Any
 from dash import html
 
 from dashboard.web import queries
-from dashboard.web.components import data_table, table_details
+from dashboard.web.components import data_table, period_label, table_details
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.trends import colour, series_traces, trends_figure
 from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent
@@ -82,8 +82,7 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
         if sentence:
             summary.append(sentence)
         for r in df.to_dict("records"):
-            period = str(r["year_start"]) if r["year_start"] == r["year_end"] \
-                else f"{r['year_start']}–{r['year_end']}"
+            period = period_label((r["year_start"], r["year_end"]))
             published = r["status"] == "published"
             data_rows.append([f"{a.name}, {period}",
                               fmt_number(r[indicator], lang, ind.decimals) if published

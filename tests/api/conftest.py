@@ -8,7 +8,7 @@ from pathlib import Path
 import flask
 import pytest
 
-from dashboard.api import init_app
+from dashboard.api import bulk, init_app
 from dashboard.data_access import Release
 
 
@@ -16,6 +16,8 @@ def make_app(release_path: Path, download_dir: Path, **config: object) -> flask.
     """A bare Flask app with the API on the given release."""
     app = flask.Flask("api-test")
     app.config.update(API_DOWNLOAD_DIR=str(download_dir), **config)
+    if release_path.exists():
+        bulk.ensure(Release(release_path), download_dir)  # as the build does
     init_app(app, Release(release_path))
     return app
 

@@ -123,3 +123,31 @@ def test_export_bulk_script(fixture_release, tmp_path, monkeypatch, capsys):
     assert "datapackage.json" in out and "indicator.parquet" in out
     release_id = Release(fixture_release).release_id
     assert (tmp_path / release_id / "datapackage.json").exists()
+
+
+def test_web_requests_never_write_bulk_files(fixture_release, tmp_path):
+    import flask
+
+    from dashboard.api import init_app
+
+    app = flask.Flask("no-bulk")
+    app.config["API_DOWNLOAD_DIR"] = str(tmp_path / "empty")
+    init_app(app, Release(fixture_release))
+    with app.test_client() as client:
+        for path in ("/api/v1/bulk/", "/api/v1/bulk/site.csv", "/telechargements"):
+            assert client.get(path).status_code == 503, path
+        assert client.get("/api/v1/bulk/").is_json
+    assert not (tmp_path / "empty").exists()
+
+
+def test_bulk_files_of_a_release_given_by_a_relative_path(fixture_release, monkeypatch):
+    import flask
+
+    from dashboard.api import init_app
+
+    monkeypatch.chdir(fixture_release.parent)
+    app = flask.Flask("relative")
+    init_app(app, Release(Path(fixture_release.name)))
+    with app.test_client() as client:
+        response = client.get("/api/v1/bulk/site.csv")
+        assert response.status_code == 200 and response.data.startswith(b"site_code")

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.data_access import Release
 
-# Test oracle, written independently of dashboard.api.queries: parameter → SQL expression.
+# Test oracle, written independently of dashboard.release_reads: parameter → SQL expression.
 COLUMN = {"geo": "geo_code", "site": "site_code", "period_length": "year_end - year_start + 1"}
 BOUND = {"year_start": ">=", "year_end": "<="}
 TABLE = {"indicators": "indicator", "inequalities": "inequality",

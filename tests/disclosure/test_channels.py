@@ -9,8 +9,8 @@ import pandas as pd
 from dashboard.disclosure import audit, protect
 from dashboard.disclosure.attacks import per_age_intervals, reference_counts
 from dashboard.disclosure.rates import certify
-from dashboard.pipeline.cells import CellTable
-from dashboard.pipeline.indicators import SERIES, expected_counts, reference_rates
+from dashboard.pipeline.indicator_values import SERIES, expected_counts, reference_rates
+from dashboard.pipeline.published_cells import CellTable
 
 from .helpers import base_frame, make_cells
 

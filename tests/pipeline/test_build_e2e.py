@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard.cli import main as cli
 from dashboard.disclosure import audit
-from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline import published_cells
 from dashboard.pipeline.aggregate import MEASURES, aggregate
 from dashboard.pipeline.ingest import ingest
 from dashboard.reference_data import dep_region
@@ -118,7 +118,7 @@ def test_an_attacker_using_every_published_number_learns_nothing_precise(built):
     """Re-derive the finest counts from the sources and audit the release's own statuses."""
     sources = ingest(built["sources"], YEARS)
     agg = aggregate(sources)
-    base = pd.concat([cell_defs.disclosure_base(agg, m, SITES) for m in MEASURES],
+    base = pd.concat([published_cells.disclosure_base(agg, m, SITES) for m in MEASURES],
                      ignore_index=True)
     frames = []
     for name in ("indicator", "inequality"):
@@ -132,7 +132,7 @@ def test_an_attacker_using_every_published_number_learns_nothing_precise(built):
     # True counts from the secure side (suppressed cells are NULL in the release).
     truth = []
     for m in MEASURES:
-        for make in (cell_defs.indicator_cells, cell_defs.inequality_cells):
+        for make in (published_cells.indicator_cells, published_cells.inequality_cells):
             ct = make(agg, m, SITES)
             k = ct.keys.copy()
             k["cases_true"] = ct.cases

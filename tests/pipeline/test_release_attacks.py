@@ -9,9 +9,9 @@ import pytest
 
 from dashboard.disclosure import audit
 from dashboard.disclosure.attacks import decode_ages, per_age_intervals, rounded_figures
-from dashboard.pipeline import cells as cell_defs
+from dashboard.pipeline import published_cells
 from dashboard.pipeline.aggregate import MEASURES
-from dashboard.pipeline.cells import QUINTILE_MIN_POPULATION, single_department_regions
+from dashboard.pipeline.published_cells import QUINTILE_MIN_POPULATION, single_department_regions
 from dashboard.reference_data import dep_region, geo_table
 from dashboard.release_schema import PRECISION, SUMMARY_DECIMALS
 
@@ -74,7 +74,7 @@ def test_expected_counts_follow_from_published_figures(built, truth):
     geo = geo_table()
     checked = 0
     for m in MEASURES:
-        cells = cell_defs.indicator_cells(truth, m, SITES)
+        cells = published_cells.indicator_cells(truth, m, SITES)
         keys = cells.keys
         for key, g in ages[ages["measure"] == m].groupby(SERIES):
             if g["status"].eq("suppressed").all():
@@ -108,7 +108,7 @@ def test_decoding_rates_recovers_no_small_age_group(built, truth):
     ind = table(built, "indicator").set_index(KEYS)
     checked = 0
     for m in MEASURES:
-        cells = cell_defs.indicator_cells(truth, m, SITES)
+        cells = published_cells.indicator_cells(truth, m, SITES)
         keys = cells.keys
         rated = ind.loc[[tuple(k) for k in keys[KEYS].to_numpy()], "asr_status"].to_numpy()
         rows = np.flatnonzero((rated == "published") & (keys["level"] != "country").to_numpy())
@@ -132,13 +132,13 @@ def test_every_count_model_together_finds_nothing(built, truth):
     """The independent audit, rebuilt from the true counts and the release's statuses, with
     everything the attacker knows: empty quintiles, "all cancers" minus the sites, France's
     age table and its rates."""
-    base = pd.concat([cell_defs.disclosure_base(truth, m, SITES) for m in MEASURES],
+    base = pd.concat([published_cells.disclosure_base(truth, m, SITES) for m in MEASURES],
                      ignore_index=True)
-    remainder = pd.concat([cell_defs.disclosure_base(truth, m, remainder=True)
+    remainder = pd.concat([published_cells.disclosure_base(truth, m, remainder=True)
                            for m in MEASURES], ignore_index=True)
     frames = []
-    for name, maker in (("indicator", cell_defs.indicator_cells),
-                        ("inequality", cell_defs.inequality_cells)):
+    for name, maker in (("indicator", published_cells.indicator_cells),
+                        ("inequality", published_cells.inequality_cells)):
         released = table(built, name)
         for m in MEASURES:
             ct = maker(truth, m, SITES)
@@ -152,7 +152,7 @@ def test_every_count_model_together_finds_nothing(built, truth):
             frames.append(k)
     released = table(built, "age_specific")
     for m in MEASURES:
-        ct = cell_defs.age_cells(cell_defs.indicator_cells(truth, m, SITES))
+        ct = published_cells.age_cells(published_cells.indicator_cells(truth, m, SITES))
         k = ct.keys.copy()
         k["cases"] = ct.cases
         k["population"] = ct.population.sum(axis=1)
@@ -170,7 +170,7 @@ def test_every_count_model_together_finds_nothing(built, truth):
     shown = pd.MultiIndex.from_frame(nat[KEYS])
     is_ind = (cells["table"] == "indicator").to_numpy()
     rated[is_ind] = pd.MultiIndex.from_frame(cells.loc[is_ind, KEYS]).isin(shown)
-    report = audit(base, cells, dep_region(), 11, empty=cell_defs.empty_units(truth),
+    report = audit(base, cells, dep_region(), 11, empty=published_cells.empty_units(truth),
                    remainder=remainder, rates_published=rated)
     assert report.passed, report.to_markdown()
     assert report.n_sensitive > 0
@@ -185,7 +185,7 @@ def test_decoded_age_groups_narrow_no_hidden_cell(built, truth):
     ind = table(built, "indicator").set_index(KEYS)
     checked = 0
     for m in MEASURES:
-        cells = cell_defs.indicator_cells(truth, m, SITES)
+        cells = published_cells.indicator_cells(truth, m, SITES)
         keys = cells.keys
         status = ind.loc[[tuple(k) for k in keys[KEYS].to_numpy()], ["status", "asr_status"]]
         keys = keys.assign(status=status["status"].to_numpy(),

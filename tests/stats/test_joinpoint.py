@@ -20,10 +20,10 @@ from scipy import stats
 
 from dashboard.stats.joinpoint import (
     JoinpointResult,
+    classify_trend,
     default_max_joinpoints,
     fit_joinpoint,
     fit_many,
-    trend_label,
 )
 
 YEARS = np.arange(2010, 2024)  # 14 annual points, as the registry series
@@ -273,7 +273,7 @@ def test_noisy_flat_series_is_stable():
     rng = np.random.default_rng(5)
     R = 50 * np.exp(rng.normal(0, 0.02, (200, YEARS.size)))
     res = fit_many(YEARS, R, max_joinpoints=0)
-    labels = [trend_label(r.aapc_low, r.aapc_high) for r in res]
+    labels = [classify_trend(r.aapc_low, r.aapc_high) for r in res]
     # nominal 95 % CI: about 5 % of false "trends"
     assert labels.count("stable") >= 180
 
@@ -384,11 +384,11 @@ def test_deterministic():
 
 
 def test_trend_label():
-    assert trend_label(0.1, 2.0) == "rising"
-    assert trend_label(-2.0, -0.1) == "falling"
-    assert trend_label(-1.0, 1.0) == "stable"
-    assert trend_label(0.0, 1.0) == "stable"
-    assert trend_label(float("nan"), float("nan")) == "stable"
+    assert classify_trend(0.1, 2.0) == "rising"
+    assert classify_trend(-2.0, -0.1) == "falling"
+    assert classify_trend(-1.0, 1.0) == "stable"
+    assert classify_trend(0.0, 1.0) == "stable"
+    assert classify_trend(float("nan"), float("nan")) == "stable"
 
 
 def test_fit_many_speed():

@@ -7,21 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.stats.funnel import sir_limits
 from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, axis, base_layout
 from dashboard.web.formatting import colon
-
-try:  # the statistics package's exact (interpolated) Poisson limits
-    from dashboard.stats.funnel import sir_limits
-except ImportError:  # pragma: no cover - fallback while the stats package is not there
-    from scipy.stats import chi2
-
-    def sir_limits(expected: Any, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-        """Exact Poisson limits of O/E under O ~ Poisson(E) (Garwood), private fallback."""
-        e = np.asarray(expected, dtype=float)
-        a = 1 - conf
-        low = chi2.ppf(a / 2, 2 * e) / 2 / e
-        high = chi2.ppf(1 - a / 2, 2 * (e + 1)) / 2 / e
-        return low, high
 
 
 def funnel_limits(expected_min: float, expected_max: float,

@@ -34,7 +34,6 @@ from dashboard.web.state import Parsed, parse_period, serialise
 from dashboard.web.trendview import Area, trend_view
 
 PAGE = "territoire"
-SLUG = {"department": "departement", "region": "region"}
 
 
 def chain(level: str, code: str, lang: str) -> list[Area]:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.disclosure.rates import published_rates
-from dashboard.pipeline.cells import KEYS, CellTable
 from dashboard.pipeline.precision import round_table
+from dashboard.pipeline.published_cells import KEYS, CellTable
 from dashboard.stats import rates, sir, smoothing
 
 GROUP = ["measure", "level", "sex", "site_code", "year_start", "year_end"]
