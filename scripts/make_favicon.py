@@ -1,4 +1,5 @@
-"""Write ``dashboard/web/assets/favicon.ico``: the site's mark (a white ring on the header's blue), 32 px.
+"""Write ``dashboard/web/assets/favicon.ico``: the site's mark, 32 px (a white ring on the
+header's blue).
 
 Pure Python (zlib): a PNG image inside an ICO container. Run once; the output is committed.
 """
