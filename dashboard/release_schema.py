@@ -241,7 +241,8 @@ RELEASE = Table("release", (
     _req("schema_version", "VARCHAR", "Version of this schema.", "Version de ce schéma."),
     _req("software_version", "VARCHAR", "Version of the software that built the release.",
          "Version du logiciel qui a construit la release."),
-), key=("release_id",), title_en="one row", title_fr="une ligne")
+), key=("release_id",), title_en="one row: what this release is and how it was built",
+   title_fr="une ligne : ce qu'est cette release et comment elle a été construite")
 
 GEO = Table("geo", (
     _req("level", "VARCHAR", "`country`, `region` or `department`.",
@@ -253,7 +254,8 @@ GEO = Table("geo", (
          "France).",
          "Code de la zone englobante (région d'un département, `FR` pour une région, NULL pour "
          "la France)."),
-), key=("level", "code"))
+), key=("level", "code"), title_en="one row per area: France, its regions and departments",
+   title_fr="une ligne par zone : la France, ses régions et ses départements")
 
 SITE = Table("site", (
     _req("site_code", "VARCHAR",
@@ -267,7 +269,8 @@ SITE = Table("site", (
     _req("sexes", "VARCHAR", "`both`, `male` or `female`: sexes for which the site is published.",
          "`both`, `male` ou `female` : sexes pour lesquels la localisation est publiée.",
          enum=SITE_SEXES),
-), key=("site_code",))
+), key=("site_code",), title_en="one row per cancer site (ICD-10 codes)",
+   title_fr="une ligne par localisation cancéreuse (codes CIM-10)")
 
 _CASES = _col("cases", "BIGINT",
               "Number of new cases (incidence) or deaths (mortality) over the period. NULL when "
@@ -391,6 +394,8 @@ INEQUALITY_SUMMARY = Table("inequality_summary", (
     STATUS,
 ), key=("measure", "site_code", "sex", "level", "year_start", "year_end", "geo_code",
         "statistic"),
+    title_en="social inequality indices (SII, RII, Q5/Q1)",
+    title_fr="indices d'inégalité sociale (SII, RII, Q5/Q1)",
     notes_en="One row per series (measure × area × sex × site × period) and statistic, "
              "computed from the published world-standardised rates, limits and person-years "
              "of the five quintiles (variances recovered from the published intervals). "
@@ -481,6 +486,8 @@ TREND_SEGMENT = Table("trend_segment", (
     *_pct("apc", "Annual percent change of the segment, %.",
           "Variation annuelle en pourcentage du segment, %.", null=False),
 ), key=("measure", "site_code", "sex", "level", "geo_code", "segment"),
+    title_en="one row per joinpoint segment of a trend (annual percent change)",
+    title_fr="une ligne par segment joinpoint d'une tendance (variation annuelle en pourcentage)",
     doc_groups={"measure": (5, "Series keys.")})
 
 TREND_FITTED = Table("trend_fitted", (
@@ -491,6 +498,8 @@ TREND_FITTED = Table("trend_fitted", (
          "Taux standardisé monde ajusté par le modèle joinpoint retenu, pour 100 000.",
          unit=RATE_UNIT),
 ), key=("measure", "site_code", "sex", "level", "geo_code", "year"),
+    title_en="one row per year of a trend: the fitted joinpoint rate",
+    title_fr="une ligne par année d'une tendance : le taux ajusté du modèle joinpoint",
     doc_groups={"measure": (5, "Series keys.")})
 
 GEOMETRY = Table("geometry", (

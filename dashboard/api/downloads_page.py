@@ -7,6 +7,7 @@ from typing import Any
 
 from dashboard.api.metadata import LICENCE
 from dashboard.api.pages import code, human_size, layout
+from dashboard.release_schema import CONTRACT
 
 TITLE = "Télécharger les données"
 _FORMAT_LABELS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
@@ -14,6 +15,12 @@ _FORMAT_LABELS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
 
 DATA_KIND_FR = {"simulated": "simulées (registre de démonstration)",
                 "observed": "observées (registre)"}
+
+def _content_fr(file: dict[str, Any]) -> str:
+    """What a file holds, in French (the contract's French title and notes of its table)."""
+    table = CONTRACT.get(str(file.get("table")))
+    return table.description("fr") if table is not None else str(file.get("description") or "")
+
 
 def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str) -> str:
     """The page for a release's facts and its bulk files (see ``bulk.listing``)."""
@@ -26,7 +33,7 @@ def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str) -
         f"<tr><th scope=\"row\"><a href=\"{escape(f['url'])}\" download>{escape(f['name'])}"
         f"</a></th><td>{escape(_FORMAT_LABELS.get(f['format'], f['format']))}</td>"
         f"<td class=\"num\">{human_size(int(f['bytes']))}</td>"
-        f"<td>{code(f.get('description') or '')}</td>"
+        f"<td>{code(_content_fr(f))}</td>"
         f"<td><code>{escape(str(f['hash']).removeprefix('sha256:'))}</code></td></tr>"
         for f in files)
     shown = {**info, "data_kind": DATA_KIND_FR.get(str(info.get("data_kind")),

@@ -141,3 +141,16 @@ def test_corrected_parameters_are_named_as_a_reader_would(ctx: None) -> None:
     assert f"«{nnbsp}Tous cancers (hors carcinomes cutanés){nnbsp}» est affiché" in text
     assert f"«{nnbsp}Les deux sexes{nnbsp}» est affiché" in text
     assert f"«{nnbsp}all{nnbsp}»" not in text
+
+
+def test_download_page_speaks_french_throughout(dash_app: Dash) -> None:
+    html_text = dash_app.server.test_client().get("/telechargements").get_data(as_text=True)
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", html_text, flags=re.S)
+    assert rows
+    for row in rows:  # every file says what it holds, in French
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        assert cells[2].strip(), row
+        assert "One row" not in row
+    facts = re.search(r"<dl>.*?</dl>", html_text, flags=re.S).group(0)
+    assert "<dd>simulated</dd>" not in facts and "<dd>observed</dd>" not in facts
+    assert ("Counts from 1" not in facts and "jamais publiés" in facts) or "pas publiés" in facts
