@@ -14,6 +14,9 @@ from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import init_server
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
+# The site's own scripts, served from the package with a fingerprint (immutable) before the
+# renderer starts: the data-table component.
+SCRIPTS = ("web/static/datatable.js",)
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:
@@ -23,6 +26,8 @@ def create_app(release_path: str | Path | None = None) -> Dash:
                serve_locally=True, title="Les cancers en France", update_title=None,
                meta_tags=META_TAGS, compress=False)
     app.index_string = INDEX_STRING
+    for script in SCRIPTS:
+        app.scripts.append_script({"relative_package_path": script, "namespace": "dashboard"})
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="page-meta"),

@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.web import queries
 from dashboard.web.components import (
+    DataTable,
     common_controls,
     controls_panel,
     data_table,
@@ -69,7 +70,7 @@ def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
                        f"{t('ind_sir', lang)} — {t('unit_ratio', lang)}", sir_detail)]
 
 
-def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> html.Table:
+def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> DataTable:
     """Area, region and France side by side."""
     ys, ye = parse_period(state["periode"])
     rows = []
@@ -89,7 +90,7 @@ def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> htm
                       t("vs_france", lang))
 
 
-def sites_table(area: Area, state: dict[str, str], lang: str) -> html.Table:
+def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:
     """Sites of the area ranked by number of cases."""
     ys, ye = parse_period(state["periode"])
     df = queries.sites_of_area(state["mesure"], state["sexe"], ys, ye, area.level, area.code)
