@@ -2,7 +2,8 @@
 
 Tabular endpoints validate their query against :mod:`dashboard.api.params`, answer
 ``304`` to a matching ``If-None-Match`` before touching the data, and stream large CSV and JSON
-bodies batch by batch from ``Release.record_batches``. Small results (one batch) are built
+bodies batch by batch, from the release's in-memory index (:mod:`dashboard.api.memindex`) or
+``Release.record_batches``. Small results (one batch) are built
 whole and kept in a per-process body cache keyed by ETag.
 """
 
@@ -22,8 +23,16 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import FORMATS, encode
+from dashboard.api.memindex import MemoryIndex
 from dashboard.api.metadata import arrow_schema, file_headers, parquet_metadata, release_info
-from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
+from dashboard.api.params import (
+    ENDPOINTS,
+    BadParameter,
+    Endpoint,
+    Selection,
+    codebook,
+    validate,
+)
 from dashboard.api.queries import count_sql, select_sql
 from dashboard.api.responses import (
     BodyCache,
@@ -65,6 +74,7 @@ class ApiState:
     compressor: Compress
     bodies: BodyCache = field(default_factory=BodyCache)
     books: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+    index: MemoryIndex = field(default_factory=MemoryIndex)
 
     def current_release(self) -> Release:
         return self.release or get_release()
@@ -124,13 +134,7 @@ def data_view(name: str) -> Response:
     cached = st.bodies.get(etag)
     if cached is not None:
         return _data_response(cached[0], fmt, disposition, etag, headers)
-    if fmt in ROW_LIMITED_FORMATS:
-        sql, params = count_sql(selection)
-        rows = int(release.query(sql, params)["n"].iloc[0])
-        if rows > st.max_rows:
-            raise TooManyRows(rows, st.max_rows)
-    sql, params = select_sql(selection)
-    batches = release.record_batches(sql, params, st.batch_rows)
+    batches = _selected_batches(release, selection, st)
     head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
     schema = arrow_schema(endpoint.table)
     meta = parquet_metadata(info)
@@ -140,6 +144,26 @@ def data_view(name: str) -> Response:
         return _data_response(body, fmt, disposition, etag, headers)
     chunks = encode(fmt, schema, itertools.chain(head, batches), meta)
     return _data_response(_closing(chunks, batches), fmt, disposition, etag, headers)
+
+
+def _selected_batches(release: Release, selection: Selection,
+                      st: ApiState) -> Generator[Any, None, None]:
+    """The selection's rows as record batches: from the release's in-memory index when its
+    table has one, else from DuckDB. Raises ``TooManyRows`` for a row-limited format."""
+    limited = selection.fmt in ROW_LIMITED_FORMATS
+    index = st.index.get(release, selection.endpoint)
+    if index is not None:
+        rows = index.rows(selection)
+        if limited and len(rows) > st.max_rows:
+            raise TooManyRows(len(rows), st.max_rows)
+        return index.batches(rows, st.batch_rows)
+    if limited:
+        sql, params = count_sql(selection)
+        count = int(release.query(sql, params)["n"].iloc[0])
+        if count > st.max_rows:
+            raise TooManyRows(count, st.max_rows)
+    sql, params = select_sql(selection)
+    return release.record_batches(sql, params, st.batch_rows)
 
 
 def _closing(chunks: Iterator[bytes], source: Generator[Any, None, None]) -> Iterator[bytes]:
