@@ -57,17 +57,24 @@ def level_options(lang: str) -> list[tuple[str, str]]:
 
 
 def common_controls(page: str, cat: Catalog, state: dict[str, str], lang: str,
-                    with_period: bool = True) -> list[html.Div]:
-    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``)."""
-    out = [select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
-                  state["mesure"]),
-           select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),
-                  state["localisation"]),
-           select(f"{page}-sexe", t("ctl_sex", lang),
-                  sex_options(cat, state["localisation"], lang), state["sexe"])]
+                    with_period: bool = True) -> list[Any]:
+    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``), and the
+    choices of the dependent selects: sexes by site, periods by level when the page has one."""
+    out: list[Any] = [
+        select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
+               state["mesure"]),
+        select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),
+               state["localisation"]),
+        select(f"{page}-sexe", t("ctl_sex", lang),
+               sex_options(cat, state["localisation"], lang), state["sexe"]),
+        dcc.Store(id=f"{page}-sexe-choices",
+                  data={site: sex_options(cat, site, lang) for site, *_ in cat.sites})]
     if with_period:
         out.append(select(f"{page}-periode", t("ctl_period", lang),
                           period_options(cat, lang, state.get("niveau")), state["periode"]))
+        if "niveau" in state:
+            out.append(dcc.Store(id=f"{page}-periode-choices", data={
+                level: period_options(cat, lang, level) for level in LEVELS}))
     return out
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, clientside_callback, html
 
 from dashboard.web import queries
-from dashboard.web.components import notes_box, period_options, sex_options
+from dashboard.web.components import notes_box
 from dashboard.web.i18n import normalise_lang
 from dashboard.web.state import PAGES, Parsed, parse, serialise
 
@@ -46,29 +45,33 @@ def state_from_controls(page: str, values: list[Any], lang: str,
     return parse(page, query, queries.catalog())
 
 
-def register_dependent_options(
-    app: Dash, page: str, target: str, source: str,
-    options: Callable[[queries.Catalog, str, str], list[tuple[str, str]]],
-) -> None:
-    """Offer in select ``target`` only the options valid for the value of ``source``; keep the
-    current value when it stays valid, else take the first option."""
+# Options of a dependent select from its source's value, in the browser: the choices of every
+# source value are in the page (a store), so a change costs no server round trip before the
+# page's own callbacks run (they wait for this one, since they take the dependent value too).
+DEPENDENT_OPTIONS_JS = """function(chosen, choices, current) {
+    const pairs = (choices || {})[chosen] || [];
+    const values = pairs.map(function(p) { return p[0]; });
+    const options = pairs.map(function(p) { return {label: p[1], value: p[0]}; });
+    return [options, values.indexOf(current) >= 0 ? window.dash_clientside.no_update
+                                                  : values[0]];
+}"""
 
-    @app.callback(Output(f"{page}-{target}", "options"), Output(f"{page}-{target}", "value"),
-                  Input(f"{page}-{source}", "value"), State(f"{page}-{target}", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def update(chosen: str, current: str, search: str) -> tuple[Any, Any]:
-        pairs = options(queries.catalog(), chosen, lang_of(search))
-        values = [v for v, _ in pairs]
-        return ([{"label": lab, "value": v} for v, lab in pairs],
-                no_update if current in values else values[0])
+
+def register_dependent_options(app: Dash, page: str, target: str, source: str) -> None:
+    """Offer in select ``target`` only the options valid for the value of ``source`` (from the
+    store ``{page}-{target}-choices``, see :func:`components.common_controls`); keep the
+    current value when it stays valid, else take the first option."""
+    clientside_callback(DEPENDENT_OPTIONS_JS, Output(f"{page}-{target}", "options"),
+                        Output(f"{page}-{target}", "value"), Input(f"{page}-{source}", "value"),
+                        State(f"{page}-{target}-choices", "data"),
+                        State(f"{page}-{target}", "value"), prevent_initial_call=True)
 
 
 def register_period_options(app: Dash, page: str) -> None:
     """Offer only the periods published at the chosen level (departments: 5-year periods)."""
-    register_dependent_options(app, page, "periode", "niveau",
-                               lambda cat, level, lang: period_options(cat, lang, level))
+    register_dependent_options(app, page, "periode", "niveau")
 
 
 def register_sex_options(app: Dash, page: str) -> None:
     """Offer only the sexes a site is published for (e.g. prostate: men)."""
-    register_dependent_options(app, page, "sexe", "localisation", sex_options)
+    register_dependent_options(app, page, "sexe", "localisation")
