@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, clientside_callback, html
@@ -11,6 +13,34 @@ from dashboard.web import queries
 from dashboard.web.components import notes_box
 from dashboard.web.i18n import normalise_lang
 from dashboard.web.state import PAGES, Parsed, parse, serialise
+
+T = TypeVar("T")
+_STATE = "__state__"
+
+
+def _freeze(value: Any) -> Any:
+    return (_STATE, tuple(sorted(value.items()))) if isinstance(value, dict) else value
+
+
+def _thaw(value: Any) -> Any:
+    return dict(value[1]) if isinstance(value, tuple) and value[:1] == (_STATE,) else value
+
+
+def memo_view(fn: Callable[..., T]) -> Callable[..., T]:
+    """Memoise a page's outputs for a state (positional arguments, dicts included) in this
+    process, per release: a view seen again (back and forth between two choices) costs a
+    lookup. Callers must not mutate the returned components."""
+
+    @queries.local_cached
+    @wraps(fn)
+    def cached(*args: Any) -> T:
+        return fn(*map(_thaw, args))
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> T:
+        return cached(*map(_freeze, args))
+
+    return wrapper
 
 
 def lang_of(search: str | None) -> str:

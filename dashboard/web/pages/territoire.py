@@ -27,6 +27,7 @@ from dashboard.web.pages.inegalites import funnel_outputs
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
+    memo_view,
     page_heading,
     register_sex_options,
     state_from_controls,
@@ -109,6 +110,7 @@ def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:
                         period=state["periode"].replace("-", "–")))
 
 
+@memo_view
 def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
     """Every data-dependent part of a profile."""
     areas = chain(level, code, lang)
@@ -118,7 +120,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     period = state["periode"].replace("-", "–")
     tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
                     False, lang, t("profile_trends", lang, site=site, sex=sex))
-    ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, highlight=code)
+    ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, code)
     ys, ye = parse_period(state["periode"])
     base = {"measure": state["mesure"], "sex": state["sexe"], "site": state["localisation"],
             "year_start": ys, "year_end": ye}
