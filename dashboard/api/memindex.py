@@ -3,9 +3,11 @@
 A release is small and immutable, so each process loads a public table once (one DuckDB scan,
 in stored order, through the same ``SELECT`` as :func:`dashboard.api.queries.select_sql`) into
 an Arrow table, with one array per filter of its endpoint (the filter's SQL expression,
-evaluated by DuckDB in that scan) and, per filter value, the sorted positions of its rows. A
-request then costs a few numpy operations on the candidate rows and an Arrow ``take``, instead
-of DuckDB's planning and fetch (~5-10 ms per query nobody asked before). DuckDB stays the store
+evaluated by DuckDB in that scan) and, per filter value, the sorted positions of its rows; the
+CSV line of every row is rendered once per dialect. A request then costs a few numpy
+operations on the candidate rows and a join of their lines (or an Arrow ``take`` for the other
+formats), instead of DuckDB's planning and fetch and the encoding (~5-10 ms per query nobody
+asked before). DuckDB stays the store
 and the fallback: tables over ``MAX_ROWS`` rows are never loaded (flat memory for big exports).
 """
 
@@ -14,11 +16,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 
+from dashboard.api.formats import CsvDialect, csv_lines
 from dashboard.api.params import Endpoint, Param, Selection
 from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
@@ -26,49 +29,70 @@ from dashboard.data_access import Release
 MAX_ROWS = 500_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class TableIndex:
-    """One public table in memory: its rows, each filter's values and row positions."""
+    """One public table in memory: its rows, each filter's values and row positions.
+
+    ``IN`` filters are kept as integer codes (``codes``: value -> code) with the sorted rows of
+    every code (``postings``); range filters (``>=``, ``<=``) as their values.
+    """
 
     table: pa.Table
-    values: dict[str, np.ndarray]  # filter name -> value of every row
-    postings: dict[str, dict[object, np.ndarray]]  # filter name -> value -> sorted rows
+    values: dict[str, np.ndarray]  # filter name -> code (IN) or value (range) of every row
+    codes: dict[str, dict[object, int]]  # IN filter name -> value -> code
+    postings: dict[str, list[np.ndarray]]  # IN filter name -> code -> sorted rows
+    lines: dict[CsvDialect, np.ndarray] = field(default_factory=dict)  # CSV line of every row
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rows(self, selection: Selection) -> np.ndarray:
         """Sorted positions of the rows matching every filter of ``selection``."""
-        filters = sorted(selection.filters, key=lambda f: f[0].op != "IN")  # postings first
-        rows: np.ndarray | None = None
-        for param, wanted in filters:
-            col = self.values[param.name]
-            if rows is None and param.op == "IN":
-                lists = [self.postings[param.name].get(v) for v in wanted]
-                found = [p for p in lists if p is not None]
-                rows = np.sort(np.concatenate(found)) if found else np.empty(0, np.int64)
-                continue
-            if rows is None:
-                rows = np.arange(len(col))
-            picked = col[rows]
+        ins, ranges = [], []
+        for param, wanted in selection.filters:
             if param.op == "IN":
-                keep = np.isin(picked, np.asarray(wanted, dtype=col.dtype))
-            elif param.op == ">=":
-                keep = picked >= wanted[0]
+                known = self.codes[param.name]
+                ins.append((param.name, [known[v] for v in wanted if v in known]))
             else:
-                keep = picked <= wanted[0]
-            rows = rows[keep]
-        return np.arange(self.table.num_rows) if rows is None else rows
+                ranges.append((param, wanted[0]))
+        if any(not codes for _, codes in ins):
+            return np.empty(0, np.int64)
+        # start from the smallest union of posting lists, then check the other filters
+        ins.sort(key=lambda f: sum(len(self.postings[f[0]][c]) for c in f[1]))
+        if ins:
+            name, codes = ins[0]
+            lists = [self.postings[name][c] for c in codes]
+            rows = lists[0] if len(lists) == 1 else np.sort(np.concatenate(lists))
+        else:
+            rows = np.arange(self.table.num_rows)
+        for name, codes in ins[1:]:
+            picked = self.values[name][rows]
+            rows = rows[picked == codes[0] if len(codes) == 1 else np.isin(picked, codes)]
+        for param, bound in ranges:
+            picked = self.values[param.name][rows]
+            rows = rows[picked >= bound if param.op == ">=" else picked <= bound]
+        return rows
 
     def batches(self, rows: np.ndarray, batch_rows: int) -> Iterator[pa.RecordBatch]:
         """The selected rows, in stored order, as record batches of at most ``batch_rows``."""
         if len(rows):
             yield from self.table.take(pa.array(rows)).to_batches(max_chunksize=batch_rows)
 
+    def csv(self, rows: np.ndarray, dialect: CsvDialect) -> bytes:
+        """The CSV lines of the selected rows (each table's lines rendered once, on first use:
+        the same bytes as :func:`dashboard.api.formats.csv_rows`)."""
+        with self.lock:
+            if dialect not in self.lines:
+                text = csv_lines(self.table, dialect).to_pylist() if self.table.num_rows else []
+                self.lines[dialect] = np.asarray([t.encode() for t in text] + [b""],
+                                                 dtype=object)[:-1]
+        return b"".join(self.lines[dialect][rows])
+
 
 def _column(array: pa.ChunkedArray) -> np.ndarray:
     """A filter column as numpy (strings as objects, comparable with the request's values)."""
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         # NULL (a country's parent, say) never matches a request's value, nor does this.
-        return np.asarray(["\0null" if v is None else v for v in array.to_pylist()],
-                          dtype=object)
+        return np.asarray(["\0null" if v is None else v for v in array.to_pylist()] + [None],
+                          dtype=object)[:-1]
     return array.to_numpy()  # integers with NULLs come out as floats with NaN: never equal
 
 
@@ -86,18 +110,21 @@ def build(release: Release, endpoint: Endpoint) -> TableIndex | None:
     finally:
         cur.close()
     names = [f"__filter_{i}" for i in range(len(params))]
-    values = {p.name: _column(scanned.column(name)) for p, name in zip(params, names, strict=True)}
-    postings: dict[str, dict[object, np.ndarray]] = {}
-    for p in params:
+    values: dict[str, np.ndarray] = {}
+    codes: dict[str, dict[object, int]] = {}
+    postings: dict[str, list[np.ndarray]] = {}
+    for p, name in zip(params, names, strict=True):
+        col = _column(scanned.column(name))
         if p.op != "IN":
+            values[p.name] = col
             continue
-        col = values[p.name]
         keys, inverse = np.unique(col, return_inverse=True)
         order = np.argsort(inverse, kind="stable")
         bounds = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
-        postings[p.name] = {_plain(k): rows for k, rows in
-                            zip(keys, np.split(order, bounds), strict=True)}
-    return TableIndex(scanned.drop_columns(names), values, postings)
+        values[p.name] = inverse.astype(np.int32)
+        codes[p.name] = {_plain(k): i for i, k in enumerate(keys)}
+        postings[p.name] = np.split(order, bounds)
+    return TableIndex(scanned.drop_columns(names), values, codes, postings)
 
 
 def _scan_sql(table: str, extra: str) -> str:
