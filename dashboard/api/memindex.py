@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from dashboard.api.formats import CsvDialect, csv_lines
+from dashboard.api.formats import CsvDialect, csv_header, csv_lines
 from dashboard.api.params import Endpoint, Param, Selection
 from dashboard.api.queries import table_sql
 from dashboard.data_access import Release
@@ -77,14 +77,14 @@ class TableIndex:
             yield from self.table.take(pa.array(rows)).to_batches(max_chunksize=batch_rows)
 
     def csv(self, rows: np.ndarray, dialect: CsvDialect) -> bytes:
-        """The CSV lines of the selected rows (each table's lines rendered once, on first use:
-        the same bytes as :func:`dashboard.api.formats.csv_rows`)."""
+        """The CSV body of the selected rows: header and lines (each table's lines rendered
+        once, on first use: the same bytes as :func:`dashboard.api.formats.csv_chunks`)."""
         with self.lock:
             if dialect not in self.lines:
                 text = csv_lines(self.table, dialect).to_pylist() if self.table.num_rows else []
                 self.lines[dialect] = np.asarray([t.encode() for t in text] + [b""],
                                                  dtype=object)[:-1]
-        return b"".join(self.lines[dialect][rows])
+        return csv_header(self.table.schema, dialect) + b"".join(self.lines[dialect][rows])
 
 
 def _column(array: pa.ChunkedArray) -> np.ndarray:

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 from flask import Blueprint, Flask, Response, current_app, request, send_file
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
 from dashboard.api import bulk, docs_page, downloads_page, openapi
-from dashboard.api.formats import DIALECTS, FORMATS, csv_header, encode
+from dashboard.api.formats import DIALECTS, FORMATS, encode
 from dashboard.api.memindex import MemoryIndex
 from dashboard.api.metadata import arrow_schema, file_headers, parquet_metadata, release_info
 from dashboard.api.params import (
@@ -135,12 +134,12 @@ def data_view(name: str) -> Response:
     cached = st.bodies.get(etag)
     if cached is not None:
         return _data_response(cached[0], fmt, disposition, etag, headers)
-    schema = arrow_schema(endpoint.table)
-    batches = _selected_batches(release, selection, st, schema)
+    batches = _selected_batches(release, selection, st)
     if isinstance(batches, bytes):  # a CSV body made of the index's rendered lines
         st.bodies.put(etag, batches, FORMATS[fmt].media_type)
         return _data_response(batches, fmt, disposition, etag, headers)
     head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
+    schema = arrow_schema(endpoint.table)
     meta = parquet_metadata(info)
     if len(head) < 2 or fmt == "parquet":
         body = b"".join(encode(fmt, schema, itertools.chain(head, batches), meta))
@@ -150,8 +149,8 @@ def data_view(name: str) -> Response:
     return _data_response(_closing(chunks, batches), fmt, disposition, etag, headers)
 
 
-def _selected_batches(release: Release, selection: Selection, st: ApiState,
-                      schema: pa.Schema) -> Generator[Any, None, None] | bytes:
+def _selected_batches(release: Release, selection: Selection,
+                      st: ApiState) -> Generator[Any, None, None] | bytes:
     """The selection's rows: from the release's in-memory index when its table has one (a
     CSV body of at most one batch of rows is returned whole, as bytes), else from DuckDB as
     record batches. Raises ``TooManyRows`` for a row-limited format."""
@@ -163,7 +162,7 @@ def _selected_batches(release: Release, selection: Selection, st: ApiState,
             raise TooManyRows(len(rows), st.max_rows)
         dialect = DIALECTS.get(selection.fmt)
         if dialect is not None and len(rows) <= st.batch_rows:
-            return csv_header(schema, dialect) + index.csv(rows, dialect)
+            return index.csv(rows, dialect)
         return index.batches(rows, st.batch_rows)
     if limited:
         sql, params = count_sql(selection)
