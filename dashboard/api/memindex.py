@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.api.formats import CsvDialect, csv_header, csv_lines
 from dashboard.api.params import Endpoint, Param, Selection
@@ -41,7 +42,7 @@ class TableIndex:
     values: dict[str, np.ndarray]  # filter name -> code (IN) or value (range) of every row
     codes: dict[str, dict[object, int]]  # IN filter name -> value -> code
     postings: dict[str, list[np.ndarray]]  # IN filter name -> code -> sorted rows
-    lines: dict[CsvDialect, np.ndarray] = field(default_factory=dict)  # CSV line of every row
+    lines: dict[CsvDialect, pa.Array] = field(default_factory=dict)  # CSV line of every row
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rows(self, selection: Selection) -> np.ndarray:
@@ -78,13 +79,19 @@ class TableIndex:
 
     def csv(self, rows: np.ndarray, dialect: CsvDialect) -> bytes:
         """The CSV body of the selected rows: header and lines (each table's lines rendered
-        once, on first use: the same bytes as :func:`dashboard.api.formats.csv_chunks`)."""
+        once, on first use, into one Arrow string array: the same bytes as
+        :func:`dashboard.api.formats.csv_chunks`)."""
         with self.lock:
             if dialect not in self.lines:
-                text = csv_lines(self.table, dialect).to_pylist() if self.table.num_rows else []
-                self.lines[dialect] = np.asarray([t.encode() for t in text] + [b""],
-                                                 dtype=object)[:-1]
-        return csv_header(self.table.schema, dialect) + b"".join(self.lines[dialect][rows])
+                lines = csv_lines(self.table, dialect)
+                self.lines[dialect] = (lines.combine_chunks()
+                                       if isinstance(lines, pa.ChunkedArray) else lines)
+                pa.default_memory_pool().release_unused()  # the per-column intermediates
+        taken = self.lines[dialect].take(pa.array(rows, pa.int64()))
+        one = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(taken)], pa.int32()),
+                                                      taken), "")
+        body = one[0].as_buffer()
+        return csv_header(self.table.schema, dialect) + (body.to_pybytes() if body else b"")
 
 
 def _column(array: pa.ChunkedArray) -> np.ndarray:
