@@ -15,6 +15,8 @@ COPY pyproject.toml README.md ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
     && /opt/venv/bin/pip install -r requirements.txt
 COPY dashboard ./dashboard
+# plotly.js's partial bundle, from the npm registry, checked against its pinned digest
+RUN PYTHONPATH=. /opt/venv/bin/python -m dashboard.web.vendor
 # A regular (non-editable) install: package data (assets, boundaries, reference tables) inside.
 RUN /opt/venv/bin/pip install --no-deps . && rm -rf /src/dashboard
 

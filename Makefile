@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m dashboard.web.vendor
 	touch $(STAMP)
 
 $(SOURCES)/SOURCE.json: | $(STAMP)

@@ -143,7 +143,6 @@ def first_load(client: Client, path: str) -> list[tuple[str, int, int]]:
     urls = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', text)
     urls = [u for u in urls if not u.startswith("/_favicon")]
     urls += ["/_dash-component-suites/dash/dcc/async-graph.js",
-             "/_dash-component-suites/plotly/package_data/plotly.min.js",
              "/_dash-layout", "/_dash-dependencies", "/assets/topojson/world_110m.json",
              f"/geo/{queries.release().release_id}/department.json",
              f"/geo/{queries.release().release_id}/paris_zoom.json"]

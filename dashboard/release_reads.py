@@ -40,6 +40,23 @@ def table_sql(table: str) -> str:
     return f"SELECT {_quoted_columns(table)} FROM {table}"
 
 
+def table_rows(release: Release, table: str) -> int:
+    """Number of rows of a public table."""
+    return int(release.query(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0])
+
+
+def table_with_expressions(release: Release, table: str, expressions: dict[str, str]
+                           ) -> pa.Table:
+    """A whole public table (contract columns, stored order) as Arrow, plus one column per
+    SQL expression (``name -> expression``, e.g. the API's filter expressions)."""
+    extra = "".join(f', ({sql}) AS "{name}"' for name, sql in expressions.items())
+    cur = release.cursor()
+    try:
+        return cur.sql(f"SELECT {_quoted_columns(table)}{extra} FROM {table}").to_arrow_table()
+    finally:
+        cur.close()
+
+
 def release_row(release: Release) -> dict[str, Any]:
     """The single row of the ``release`` table as plain Python values."""
     batches = list(release.record_batches("SELECT * FROM release"))

@@ -84,13 +84,18 @@ def csv_header(schema: pa.Schema, dialect: CsvDialect) -> bytes:
     return ("\ufeff" if dialect.bom else "").encode() + line.encode()
 
 
+def csv_lines(batch: pa.RecordBatch | pa.Table, dialect: CsvDialect) -> pa.Array:
+    """Each row as one CSV line (ending with CRLF), as a string array."""
+    fields = [_text(col, dialect) for col in batch.columns]
+    lines = pc.binary_join_element_wise(*fields, dialect.delimiter)
+    return pc.binary_join_element_wise(lines, "", EOL)
+
+
 def csv_rows(batch: pa.RecordBatch, dialect: CsvDialect) -> bytes:
     """The rows of one batch as CSV bytes (each line ending with CRLF)."""
     if batch.num_rows == 0:
         return b""
-    fields = [_text(col, dialect) for col in batch.columns]
-    lines = pc.binary_join_element_wise(*fields, dialect.delimiter)
-    lines = pc.binary_join_element_wise(lines, "", EOL)
+    lines = csv_lines(batch, dialect)
     one = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines),
                          "")
     return one[0].as_buffer().to_pybytes()

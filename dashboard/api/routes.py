@@ -2,7 +2,8 @@
 
 Tabular endpoints validate their query against :mod:`dashboard.api.params`, answer
 ``304`` to a matching ``If-None-Match`` before touching the data, and stream large CSV and JSON
-bodies batch by batch from ``Release.record_batches``. Small results (one batch) are built
+bodies batch by batch, from the release's in-memory index (:mod:`dashboard.api.memindex`) or
+``Release.record_batches``. Small results (one batch) are built
 whole and kept in a per-process body cache keyed by ETag.
 """
 
@@ -22,9 +23,17 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard import release_reads
 from dashboard.api import bulk, docs_page, downloads_page, openapi
-from dashboard.api.formats import FORMATS, encode
+from dashboard.api.formats import DIALECTS, FORMATS, encode
+from dashboard.api.memindex import MemoryIndex
 from dashboard.api.metadata import file_headers, parquet_metadata, release_info
-from dashboard.api.params import ENDPOINTS, BadParameter, Endpoint, codebook, validate
+from dashboard.api.params import (
+    ENDPOINTS,
+    BadParameter,
+    Endpoint,
+    Selection,
+    codebook,
+    validate,
+)
 from dashboard.api.responses import (
     BodyCache,
     cache_headers,
@@ -66,6 +75,7 @@ class ApiState:
     download_dir: Path | None
     compressor: Compress
     bodies: BodyCache = field(default_factory=BodyCache)
+    index: MemoryIndex = field(default_factory=MemoryIndex)
 
     def current_release(self) -> Release:
         return self.release or get_release()
@@ -121,11 +131,10 @@ def data_view(name: str) -> Response:
     cached = st.bodies.get(etag)
     if cached is not None:
         return _data_response(cached[0], fmt, disposition, etag, headers)
-    if fmt in ROW_LIMITED_FORMATS:
-        rows = release_reads.selection_count(release, selection)
-        if rows > st.max_rows:
-            raise TooManyRows(rows, st.max_rows)
-    batches = release_reads.selection_batches(release, selection, st.batch_rows)
+    batches = _selected_batches(release, selection, st)
+    if isinstance(batches, bytes):  # a CSV body made of the index's rendered lines
+        st.bodies.put(etag, batches, FORMATS[fmt].media_type)
+        return _data_response(batches, fmt, disposition, etag, headers)
     head = list(itertools.islice(batches, 2))  # runs the query now: errors surface here
     schema = arrow_schema(endpoint.table)
     meta = parquet_metadata(info)
@@ -135,6 +144,28 @@ def data_view(name: str) -> Response:
         return _data_response(body, fmt, disposition, etag, headers)
     chunks = encode(fmt, schema, itertools.chain(head, batches), meta)
     return _data_response(_closing(chunks, batches), fmt, disposition, etag, headers)
+
+
+def _selected_batches(release: Release, selection: Selection,
+                      st: ApiState) -> Generator[Any, None, None] | bytes:
+    """The selection's rows: from the release's in-memory index when its table has one (a
+    CSV body of at most one batch of rows is returned whole, as bytes), else from DuckDB as
+    record batches. Raises ``TooManyRows`` for a row-limited format."""
+    limited = selection.fmt in ROW_LIMITED_FORMATS
+    index = st.index.get(release, selection.endpoint)
+    if index is not None:
+        rows = index.rows(selection)
+        if limited and len(rows) > st.max_rows:
+            raise TooManyRows(len(rows), st.max_rows)
+        dialect = DIALECTS.get(selection.fmt)
+        if dialect is not None and len(rows) <= st.batch_rows:
+            return index.csv(rows, dialect)
+        return index.batches(rows, st.batch_rows)
+    if limited:
+        count = release_reads.selection_count(release, selection)
+        if count > st.max_rows:
+            raise TooManyRows(count, st.max_rows)
+    return release_reads.selection_batches(release, selection, st.batch_rows)
 
 
 def _closing(chunks: Iterator[bytes], source: Generator[Any, None, None]) -> Iterator[bytes]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.catalogue import Catalogue
 from dashboard.row_filter import cover
@@ -63,17 +64,24 @@ def level_options(lang: str) -> list[tuple[str, str]]:
 
 
 def common_controls(page: str, cat: Catalogue, state: dict[str, str], lang: str,
-                    with_period: bool = True) -> list[html.Div]:
-    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``)."""
-    out = [select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
-                  state["mesure"]),
-           select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),
-                  state["localisation"]),
-           select(f"{page}-sexe", t("ctl_sex", lang),
-                  sex_options(cat, state["localisation"], lang), state["sexe"])]
+                    with_period: bool = True) -> list[Any]:
+    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``), and the
+    choices of the dependent selects: sexes by site, periods by level when the page has one."""
+    out: list[Any] = [
+        select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
+               state["mesure"]),
+        select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),
+               state["localisation"]),
+        select(f"{page}-sexe", t("ctl_sex", lang),
+               sex_options(cat, state["localisation"], lang), state["sexe"]),
+        dcc.Store(id=f"{page}-sexe-choices",
+                  data={site: sex_options(cat, site, lang) for site, *_ in cat.sites})]
     if with_period:
         out.append(select(f"{page}-periode", t("ctl_period", lang),
                           period_options(cat, lang, state.get("niveau")), state["periode"]))
+        if "niveau" in state:
+            out.append(dcc.Store(id=f"{page}-periode-choices", data={
+                level: period_options(cat, lang, level) for level in LEVELS}))
     return out
 
 
@@ -83,23 +91,42 @@ def controls_panel(children: list[Any], lang: str) -> html.Form:
                      children=children)
 
 
+class DataTable(Component):
+    """An accessible table drawn in the browser by ``static/datatable.js``: one component.
+
+    Caption, column headers (``scope="col"``), the first cell of each row as its row header
+    (``scope="row"``), numeric columns right-aligned (class ``num``). As plain Dash components
+    a 100-row table is ~600 of them, and dash-renderer's bookkeeping of each one, at every
+    render and store update, is what made control changes slow; here it is one.
+    """
+
+    _namespace = "dashboard"
+    _type = "DataTable"
+    _children_props: ClassVar[list[str]] = []
+    _base_nodes: ClassVar[list[str]] = ["children"]
+    _valid_wildcard_attributes: ClassVar[list[str]] = []
+    _prop_names: ClassVar[list[str]] = ["id", "className", "caption", "columns", "rows",
+                                        "numeric"]
+    available_properties: ClassVar[list[str]] = _prop_names
+    available_wildcard_properties: ClassVar[list[str]] = []
+
+    def __init__(self, columns: Sequence[str], rows: list[list[str]], caption: str,
+                 numeric: Sequence[bool], **kwargs: Any) -> None:
+        super().__init__(columns=list(columns), rows=rows, caption=caption,
+                         numeric=list(numeric), **kwargs)
+
+
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
-               numeric: Sequence[bool] | None = None) -> html.Table:
+               numeric: Sequence[bool] | None = None) -> DataTable:
     """An accessible table: caption, column headers, first cell of each row as row header."""
     numeric = numeric or [False] + [True] * (len(columns) - 1)
-    head = html.Thead(html.Tr([html.Th(c, scope="col", className="num" if n else None)
-                               for c, n in zip(columns, numeric, strict=True)]))
-    body = []
-    for row in rows:
-        cells = [html.Th(row[0], scope="row")]
-        cells += [html.Td(v, className="num" if n else None)
-                  for v, n in zip(row[1:], numeric[1:], strict=True)]
-        body.append(html.Tr(cells))
-    return html.Table(className="data-table", children=[html.Caption(caption), head,
-                                                        html.Tbody(body)])
+    rows = [["" if v is None else str(v) for v in row] for row in rows]
+    if any(len(r) != len(columns) for r in [numeric, *rows]):
+        raise ValueError("every row and the numeric flags need one value per column")
+    return DataTable(columns, rows, caption, numeric, className="data-table")
 
 
-def table_details(table: html.Table, lang: str, open_: bool = False) -> html.Details:
+def table_details(table: DataTable, lang: str, open_: bool = False) -> html.Details:
     """A data table folded in a ``<details>`` element."""
     return html.Details(className="table-details", open=open_, children=[
         html.Summary(t("show_table", lang)), scroll_box(table, lang)])

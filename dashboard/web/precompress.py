@@ -25,7 +25,7 @@ from flask import Flask, Response, request
 log = logging.getLogger(__name__)
 
 PREFIX = "/_dash-component-suites/"
-PACKAGES = ("dash", "plotly", "dash_bootstrap_components")
+PACKAGES = ("dash", "plotly", "dash_bootstrap_components", "dashboard")
 MIN_SIZE = 50_000
 QUALITY = 11
 _SAFE = re.compile(r"^[A-Za-z0-9_.@/-]+\.js$")

@@ -14,7 +14,6 @@ from dashboard.web.precompress import accepts_br, init_precompression
 
 LONG_CACHE = "public, max-age=31536000, immutable"
 DAY_CACHE = "public, max-age=86400"
-PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "application/javascript",
                       "text/javascript", "application/json", "application/geo+json",
@@ -43,7 +42,7 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
                          COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500,
                          COMPRESS_ALGORITHM=["br", "gzip"])
     Compress(server)
-    pre = init_precompression(server, warm=(PLOTLY_JS,))
+    pre = init_precompression(server)
 
     @server.route("/geo/<release_id>/<level>.json")
     def geometry(release_id: str, level: str) -> Response:

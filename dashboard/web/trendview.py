@@ -11,7 +11,7 @@ from typing import Any
 from dash import html
 
 from dashboard.web import queries
-from dashboard.web.components import data_table, period_label, table_details
+from dashboard.web.components import DataTable, data_table, period_label, table_details
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.trends import colour, series_traces, trends_figure
 from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent
@@ -57,7 +57,7 @@ def trend_rows(areas: list[Area], measure: str, site: str, sex: str, lang: str) 
 class TrendView:
     figure: dict[str, Any]
     summary: list[str]
-    trend_table: html.Table
+    trend_table: DataTable
     data_table: html.Details
 
 

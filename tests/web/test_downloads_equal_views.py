@@ -46,10 +46,9 @@ def _by_id(page: Any, id_: str) -> dict[str, Any]:
 
 
 def _table_rows(node: Any) -> list[list[str]]:
-    table = next(n for n in _walk(node) if n["type"] == "Table")
-    body = next(n for n in _walk(table) if n["type"] == "Tbody")
-    return [[_text(cell) for cell in tr["props"]["children"]] for tr in _walk(body)
-            if tr["type"] == "Tr"]
+    """The body rows of the first data table under ``node`` (one ``DataTable`` component)."""
+    table = next(n for n in _walk(node) if n["type"] == "DataTable")
+    return [list(row) for row in table["props"]["rows"]]
 
 
 def _hrefs(node: Any, endpoint: str) -> list[str]:
@@ -144,8 +143,8 @@ def test_download_rows_are_the_displayed_rows(dash_app: Dash, lang: str, path: s
     page = _page(client, path, f"{search}{sep}lang={lang}")
     if table.startswith("caption:"):
         caption = t(table.split(":", 1)[1], lang)
-        node = next(n for n in _walk(page) if n["type"] == "Table"
-                    and caption in _text(n))
+        node = next(n for n in _walk(page) if n["type"] == "DataTable"
+                    and caption in n["props"]["caption"])
     else:
         node = _by_id(page, table)
     displayed = [tuple(row[i] for i in columns) for row in _table_rows(node)]

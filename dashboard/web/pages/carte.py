@@ -40,6 +40,7 @@ from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
+    memo_view,
     page_heading,
     register_period_options,
     register_sex_options,
@@ -134,6 +135,7 @@ LEGEND_JS = """function(d) {
 }"""
 
 
+@memo_view
 def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any, Any]:
     """Ranking figure, table of values and download links of a map state."""
     measure, site, sex, ys, ye, level = _key(state)

@@ -30,6 +30,7 @@ from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
+    memo_view,
     page_heading,
     register_period_options,
     register_sex_options,
@@ -47,6 +48,7 @@ def quintile_labels(lang: str) -> list[str]:
             t("quintile_5", lang)]
 
 
+@memo_view
 def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     """Quintile figure, summary, statistics table, data table, downloads, gap over time."""
     measure, site, sex = state["mesure"], state["localisation"], state["sexe"]
@@ -108,6 +110,7 @@ def _ratio_sentence(stats: pd.DataFrame, lang: str) -> str | None:
     return inequality_summary(stats, lang) if not stats.empty else None
 
 
+@memo_view
 def funnel_outputs(state: dict[str, str], lang: str,
                    highlight: str | None = None) -> tuple[Any, ...]:
     """Funnel figure, dispersion text, table and downloads for the areas of a level."""

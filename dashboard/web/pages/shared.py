@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, clientside_callback, html
 
-from dashboard.catalogue import Catalogue
 from dashboard.web import queries
 from dashboard.web.components import (
     level_options,
     measure_options,
     notes_box,
     period_options,
-    sex_options,
     site_options,
 )
 from dashboard.web.i18n import normalise_lang, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.state import PAGES, Parsed, parse, parse_area, serialise
+
+T = TypeVar("T")
+_STATE = "__state__"
+
+
+def _freeze(value: Any) -> Any:
+    return (_STATE, tuple(sorted(value.items()))) if isinstance(value, dict) else value
+
+
+def _thaw(value: Any) -> Any:
+    return dict(value[1]) if isinstance(value, tuple) and value[:1] == (_STATE,) else value
+
+
+def memo_view(fn: Callable[..., T]) -> Callable[..., T]:
+    """Memoise a page's outputs for a state (positional arguments, dicts included) in this
+    process, per release: a view seen again (back and forth between two choices) costs a
+    lookup. Callers must not mutate the returned components."""
+
+    @queries.local_cached
+    @wraps(fn)
+    def cached(*args: Any) -> T:
+        return fn(*map(_thaw, args))
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> T:
+        return cached(*map(_freeze, args))
+
+    return wrapper
 
 
 def lang_of(search: str | None) -> str:
@@ -84,29 +111,33 @@ def state_from_controls(page: str, values: list[Any], lang: str,
     return parse(page, query, queries.catalog(), context)
 
 
-def register_dependent_options(
-    app: Dash, page: str, target: str, source: str,
-    options: Callable[[Catalogue, str, str], list[tuple[str, str]]],
-) -> None:
-    """Offer in select ``target`` only the options valid for the value of ``source``; keep the
-    current value when it stays valid, else take the first option."""
+# Options of a dependent select from its source's value, in the browser: the choices of every
+# source value are in the page (a store), so a change costs no server round trip before the
+# page's own callbacks run (they wait for this one, since they take the dependent value too).
+DEPENDENT_OPTIONS_JS = """function(chosen, choices, current) {
+    const pairs = (choices || {})[chosen] || [];
+    const values = pairs.map(function(p) { return p[0]; });
+    const options = pairs.map(function(p) { return {label: p[1], value: p[0]}; });
+    return [options, values.indexOf(current) >= 0 ? window.dash_clientside.no_update
+                                                  : values[0]];
+}"""
 
-    @app.callback(Output(f"{page}-{target}", "options"), Output(f"{page}-{target}", "value"),
-                  Input(f"{page}-{source}", "value"), State(f"{page}-{target}", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def update(chosen: str, current: str, search: str) -> tuple[Any, Any]:
-        pairs = options(queries.catalog(), chosen, lang_of(search))
-        values = [v for v, _ in pairs]
-        return ([{"label": lab, "value": v} for v, lab in pairs],
-                no_update if current in values else values[0])
+
+def register_dependent_options(app: Dash, page: str, target: str, source: str) -> None:
+    """Offer in select ``target`` only the options valid for the value of ``source`` (from the
+    store ``{page}-{target}-choices``, see :func:`components.common_controls`); keep the
+    current value when it stays valid, else take the first option."""
+    clientside_callback(DEPENDENT_OPTIONS_JS, Output(f"{page}-{target}", "options"),
+                        Output(f"{page}-{target}", "value"), Input(f"{page}-{source}", "value"),
+                        State(f"{page}-{target}-choices", "data"),
+                        State(f"{page}-{target}", "value"), prevent_initial_call=True)
 
 
 def register_period_options(app: Dash, page: str) -> None:
     """Offer only the periods published at the chosen level (departments: 5-year periods)."""
-    register_dependent_options(app, page, "periode", "niveau",
-                               lambda cat, level, lang: period_options(cat, lang, level))
+    register_dependent_options(app, page, "periode", "niveau")
 
 
 def register_sex_options(app: Dash, page: str) -> None:
     """Offer only the sexes a site is published for (e.g. prostate: men)."""
-    register_dependent_options(app, page, "sexe", "localisation", sex_options)
+    register_dependent_options(app, page, "sexe", "localisation")

@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.web import queries
 from dashboard.web.components import (
+    DataTable,
     common_controls,
     controls_panel,
     data_table,
@@ -26,6 +27,7 @@ from dashboard.web.pages.inegalites import funnel_outputs
 from dashboard.web.pages.shared import (
     control_inputs,
     lang_of,
+    memo_view,
     page_heading,
     register_sex_options,
     state_from_controls,
@@ -70,7 +72,7 @@ def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
                        f"{t('ind_sir', lang)} — {t('unit_ratio', lang)}", sir_detail)]
 
 
-def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> html.Table:
+def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> DataTable:
     """Area, region and France side by side."""
     ys, ye = parse_period(state["periode"])
     rows = []
@@ -91,7 +93,7 @@ def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> htm
                       t("vs_france", lang))
 
 
-def sites_table(area: Area, state: dict[str, str], lang: str) -> html.Table:
+def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:
     """Sites of the area ranked by number of cases."""
     ys, ye = parse_period(state["periode"])
     df = queries.sites_of_area(state["mesure"], state["sexe"], ys, ye, area.level, area.code)
@@ -110,6 +112,7 @@ def sites_table(area: Area, state: dict[str, str], lang: str) -> html.Table:
                         period=state["periode"].replace("-", "–")))
 
 
+@memo_view
 def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
     """Every data-dependent part of a profile."""
     areas = chain(level, code, lang)
@@ -119,7 +122,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     period = state["periode"].replace("-", "–")
     tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
                     False, lang, t("profile_trends", lang, site=site, sex=sex))
-    ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, highlight=code)
+    ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, code)
     ys, ye = parse_period(state["periode"])
     shown = [row for a in areas if (row := queries.cell(state["mesure"], state["localisation"],
                                                        state["sexe"], ys, ye, a.level, a.code))]
