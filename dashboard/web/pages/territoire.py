@@ -59,6 +59,8 @@ def key_figures(area: Area, state: dict[str, str], lang: str) -> list[Any]:
         key = "suppressed" if row.get("status") == "suppressed" else "not_published_here"
         return [html.P(t(key, lang).capitalize() + ".")]
     cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
+    if ye > ys:  # a total over the period, not a yearly figure
+        cases = t("summed_over_years", lang, what=cases, years=ye - ys + 1)
     asr = INDICATORS["asr_world"]
     flag = row.get("sir_flag")
     sir_detail = " · ".join(filter(None, [
