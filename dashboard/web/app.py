@@ -6,20 +6,18 @@ import inspect
 from pathlib import Path
 
 from dash import Dash, dcc, html
+from flask import has_request_context, request
 
 from dashboard.cache import init_cache
 from dashboard.web import queries, routing, service
 from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.precompress import warm_page_bundles
-from dashboard.web.server import init_server
+from dashboard.web.server import PLOTLY_PRELOAD, init_server
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
-# Scripts served from the package with a fingerprint (immutable), loaded with the page before
-# the renderer starts: plotly.js's partial "geo" bundle (choropleth, scatter, scattergeo: every
-# trace type the site draws; 1.4 MB instead of 4.8 MB, npm plotly.js-geo-dist-min, same
-# version as the plotly package's full bundle) and the data-table component. dcc.Graph uses
-# the ``window.Plotly`` it defines and never fetches the full bundle.
-SCRIPTS = ("web/static/plotly-geo.min.js", "web/static/datatable.js")
+# The site's own scripts, served from the package with a fingerprint (immutable) before the
+# renderer starts: the data-table component. (plotly.js: see ``server.PLOTLY_JS``.)
+SCRIPTS = ("web/static/datatable.js",)
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:
@@ -31,6 +29,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     app.index_string = INDEX_STRING
     for script in SCRIPTS:
         app.scripts.append_script({"relative_package_path": script, "namespace": "dashboard"})
+    _preload_plotly_on_chart_pages(app)
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="page-meta"),
@@ -46,6 +45,19 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
     return app
+
+
+def _preload_plotly_on_chart_pages(app: Dash) -> None:
+    """Pages with charts fetch plotly.js from their <head>, with the other bundles, instead of
+    when the first graph mounts; the other pages don't load it at all."""
+    base = app.interpolate_index
+
+    def interpolate_index(**kwargs: str) -> str:
+        if has_request_context() and routing.draws_charts(request.path):
+            kwargs["metas"] = kwargs.get("metas", "") + PLOTLY_PRELOAD
+        return base(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign]
 
 
 def _init_api(app: Dash, release_path: str | Path | None) -> None:
