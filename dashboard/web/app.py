@@ -12,23 +12,18 @@ from dash import Dash, dcc, html
 from flask import request
 
 from dashboard.cache import init_cache
-from dashboard.web import queries, routing, service, vendor
+from dashboard.web import queries, routing, service
 from dashboard.web.head import entry_summary, head_tags, page_head
 from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.precompress import warm_page_bundles
-from dashboard.web.server import init_server
+from dashboard.web.server import PLOTLY_PRELOAD, init_server
 
 # Package data (a real folder in a checkout and in an installed wheel alike).
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
-# Scripts served from the package with a fingerprint (immutable), loaded with the page before
-# the renderer starts: plotly.js's partial "geo" bundle (choropleth, scatter, scattergeo: every
-# trace type the site draws; 1.4 MB instead of 4.8 MB, npm plotly.js-geo-dist-min, same
-# version as the plotly package's full bundle) and the data-table component. dcc.Graph uses
-# the ``window.Plotly`` it defines and never fetches the full bundle.
-# The bundle is fetched at set-up (dashboard/web/vendor.py); without it dcc.Graph loads plotly's
-# full bundle itself.
-SCRIPTS = (vendor.SCRIPT, "web/static/datatable.js")
+# The site's own scripts, served from the package with a fingerprint (immutable) before the
+# renderer starts: the data-table component. (plotly.js: see ``server.PLOTLY_JS``.)
+SCRIPTS = ("web/static/datatable.js",)
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:
@@ -40,9 +35,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     app.index_string = INDEX_STRING
     app.interpolate_index = _page_document(app)
     for script in SCRIPTS:
-        if script != vendor.SCRIPT or vendor.available():
-            app.scripts.append_script({"relative_package_path": script,
-                                       "namespace": "dashboard"})
+        app.scripts.append_script({"relative_package_path": script, "namespace": "dashboard"})
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Store(id="page-meta"),
@@ -69,6 +62,8 @@ def _page_document(app: Dash) -> Callable[..., str]:
         head = page_head(request.path, "?" + qs if qs else "")
         parts["title"] = escape(head.title)
         parts["metas"] += "\n" + head_tags(head, request.host_url.rstrip("/"), request.path)
+        if routing.draws_charts(request.path):  # plotly.js arrives with the other bundles
+            parts["metas"] += PLOTLY_PRELOAD
         parts["app_entry"] = re.sub(r'<div class="_dash-loading">.*?</div>', entry_summary(head),
                                     parts["app_entry"], flags=re.S)
         document = Dash.interpolate_index(app, **parts)

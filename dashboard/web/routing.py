@@ -38,6 +38,7 @@ ROUTES: list[tuple[re.Pattern[str], str]] = [
 PAGES: dict[str, ModuleType] = {
     "accueil": accueil, "carte": carte, "evolution": evolution, "inegalites": inegalites,
     "methodes": methodes, "territoire": territoire, "introuvable": introuvable}
+CHART_PAGES = frozenset({"carte", "evolution", "inegalites", "territoire"})
 SITE_NAME = {"fr": "Les cancers en France", "en": "Cancer in France"}
 
 
@@ -69,6 +70,11 @@ def is_known_path(path: str) -> bool:
         except ReleaseNotFound:
             return True
     return route.page != "introuvable"
+
+
+def draws_charts(path: str) -> bool:
+    """Whether the page at ``path`` has plotly charts."""
+    return resolve(path).page in CHART_PAGES
 
 
 def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -201,3 +202,15 @@ def test_evolution_explains_departments_are_published_by_period(ctx: None) -> No
     assert "périodes de 5 ans seulement" in summary
     state["rythme"] = "quinquennal"
     assert "périodes de 5 ans seulement" not in _json(view_outputs(state, "fr")[1])
+
+
+def test_plotly_is_the_partial_bundle_preloaded_by_chart_pages(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    url = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    r = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.mimetype == "application/javascript"
+    assert b"plotly.js (geo - minified)" in gzip.decompress(r.get_data())[:200]
+    for path, preloaded in [("/carte", True), ("/territoire/region/84", True), ("/", False),
+                            ("/methodes", False)]:
+        html = client.get(path).get_data(as_text=True)
+        assert (f'<link rel="preload" href="{url}" as="script">' in html) is preloaded, path
