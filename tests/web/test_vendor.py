@@ -20,3 +20,16 @@ def test_the_pinned_version_is_plotlys() -> None:
     with open(full, encoding="utf-8") as fh:
         head = fh.read(300)
     assert f"v{vendor.VERSION}" in head
+
+
+def test_without_the_partial_bundle_the_full_one_is_served(dash_app, monkeypatch) -> None:
+    from dashboard.web.server import PLOTLY_JS
+
+    client = dash_app.server.test_client()
+    monkeypatch.setattr(vendor, "available", lambda: False)
+    full = client.get(PLOTLY_JS, headers={"Accept-Encoding": "identity"})
+    assert full.status_code == 200 and len(full.data) > 3_000_000  # plotly's whole bundle
+    monkeypatch.undo()
+    if vendor.available():
+        partial = client.get(PLOTLY_JS, headers={"Accept-Encoding": "identity"})
+        assert partial.status_code == 200 and len(partial.data) < len(full.data)
