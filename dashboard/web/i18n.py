@@ -132,6 +132,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag_long_not_different": {"fr": "pas de différence significative avec la France",
                                 "en": "no significant difference with France"},
     "ineq_indices": {"fr": "Indicateurs d’inégalité", "en": "Inequality indices"},
+    "and": {"fr": " et ", "en": " and "},
     "group_country": {"fr": "France", "en": "France"},
     "group_region": {"fr": "régions", "en": "regions"},
     "group_department": {"fr": "départements", "en": "departments"},
