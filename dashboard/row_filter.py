@@ -9,6 +9,7 @@ view displays into the fewest such filters whose union is exactly those rows.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,63 @@ def cover(table: str, rows: Iterable[Mapping[str, Any]], periods: Sequence[Perio
     keys = {_key_of(r, columns) for r in rows}
     if not keys:
         return []
-    return _cover(table, columns, keys, tuple(periods), areas or {}, ())
+    return _merge_areas(_cover(table, columns, keys, tuple(periods), areas or {}, ()),
+                        areas or {})
+
+
+def _area_size(values: Mapping[str, Sequence[Any]], areas: Mapping[str, Collection[str]]) -> int:
+    """Rows a filter's key values select per period (only existing (level, area) pairs)."""
+    size = 1
+    for column, found in values.items():
+        if column not in ("level", "geo_code"):
+            size *= len(found)
+    levels = values.get("level", ())
+    codes = values.get("geo_code")
+    if codes is None:
+        return size * sum(len(areas.get(lv, ())) or 1 for lv in levels) if levels else size
+    return size * sum(1 for lv in levels for g in codes if g in areas.get(lv, ()))
+
+
+def _with_codes(values: dict[str, tuple[Any, ...]], areas: Mapping[str, Collection[str]],
+                ) -> dict[str, tuple[Any, ...]]:
+    """Key values with the area codes spelled out when a filter takes every area of its level."""
+    if "level" in values and "geo_code" not in values:
+        values["geo_code"] = tuple(sorted({c for lv in values["level"] for c in areas.get(lv, ())}))
+    return values
+
+
+def _merge_areas(found: list[tuple[tuple[tuple[str, Any], ...], RowFilter]],
+                 areas: Mapping[str, Collection[str]],
+                 ) -> list[tuple[tuple[tuple[str, Any], ...], RowFilter]]:
+    """Merge filters that differ only in their areas when the merge stays exact (France and
+    regions in one filter, beside departments whose codes overlap the regions')."""
+    if not areas:
+        return found
+    out = list(found)
+    merged = True
+    while merged:
+        merged = False
+        for i, j in itertools.combinations(range(len(out)), 2):
+            (split_a, a), (split_b, b) = out[i], out[j]
+            va, vb = _with_codes(dict(a.values), areas), _with_codes(dict(b.values), areas)
+            others = set(va) | set(vb)
+            if a.periods != b.periods or "level" not in va or "level" not in vb or any(
+                    va.get(c) != vb.get(c) for c in others - {"level", "geo_code"}):
+                continue
+            union = {c: tuple(sorted(set(va.get(c, ())) | set(vb.get(c, ()))))
+                     for c in ("level", "geo_code") if c in va and c in vb}
+            both = {**va, **union}
+            if set(va) != set(vb) or _area_size(both, areas) != (
+                    _area_size(va, areas) + _area_size(vb, areas)):
+                continue
+            values = tuple((c, both[c]) for c in key_columns(a.table) if c in both)
+            common = tuple(p for p in split_a if p in split_b)
+            label = tuple(p for p in split_a + split_b if p not in common)
+            out[i] = ((*common, ("areas", label)), RowFilter(a.table, values, a.periods))
+            del out[j]
+            merged = True
+            break
+    return out
 
 
 def _cover(table: str, columns: tuple[str, ...], keys: set[tuple[Any, ...]],

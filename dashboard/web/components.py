@@ -166,6 +166,8 @@ def download_links(cat: Catalogue, table: str, rows: pd.DataFrame | Sequence[Map
 
 
 def _split_label(cat: Catalogue, column: str, value: Any, lang: str) -> str:
+    if column == "areas":  # merged groups: each part's label
+        return t("and", lang).join(_split_label(cat, c, v, lang) for c, v in value)
     if column == "period":
         return period_label(value)
     if column == "geo_code":
