@@ -137,10 +137,13 @@ class Catalogue:
         groups = []
         for length in self.period_lengths(table, level):
             listed = ", ".join(period_text(p) for p in periods if p[1] - p[0] + 1 == length)
-            kind = (("années" if lang == "fr" else "single years") if length == 1 else
-                    (f"périodes de {length} ans" if lang == "fr" else f"{length}-year periods"))
-            groups.append(f"{kind} : {listed}" if lang == "fr" else f"{kind}: {listed}")
-        joined = (" ; " if lang == "fr" else "; ").join(groups)
+            if length == 1:
+                kind = "années" if lang == "fr" else "single years"
+            else:
+                kind = (f"périodes de {length}\u202fans" if lang == "fr"
+                        else f"{length}-year periods")
+            groups.append(f"{kind}\u202f: {listed}" if lang == "fr" else f"{kind}: {listed}")
+        joined = ("\u202f; " if lang == "fr" else "; ").join(groups)
         return (f"{FOR_LEVEL_FR.get(level, name)}, publication par {joined}" if lang == "fr"
                 else f"{name} are published for {joined}")
 

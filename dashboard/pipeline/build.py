@@ -40,6 +40,7 @@ from dashboard.pipeline.write_release import write_release
 from dashboard.reference_data import dep_region, geo_table, sites
 from dashboard.release_schema import SCHEMA_VERSION
 from dashboard.sources.errors import SourceError
+from dashboard.typography import french
 
 DEFAULT_YEARS = range(2010, 2024)
 GEOMETRY_DIR = resources.files("dashboard.reference").joinpath("geo")  # package data
@@ -66,8 +67,8 @@ SUPPRESSION_RULE_FR = (
     "pas d'encadrer l'effectif d'une classe d'âge à moins de {t}. Les valeurs sont arrondies "
     "à la précision que leur sens exige. Le zéro est publié."
 )
-STANDARDS_TEXT = ("world: Segi 1960 as modified by Doll, Payne & Waterhouse 1966 (taux "
-                  "standardisé monde); europe: European Standard Population 2013 (Eurostat)")
+STANDARDS_TEXT = ("world: Segi 1960 as modified by Doll, Payne & Waterhouse 1966 (world "
+                  "age-standardised rate); europe: European Standard Population 2013 (Eurostat)")
 INTERVALS_TEXT = ("95% intervals: exact Poisson (Garwood 1936) for crude rates and SIR; gamma "
                   "method of Tiwari, Clegg & Zou 2006 for standardised rates; empirical Bayes "
                   "(Clayton & Kaldor 1987) for smoothed SIR; joinpoint (Kim et al. 2000) with "
@@ -274,18 +275,19 @@ def build_release(opts: BuildOptions) -> BuildReport:
         "first_year": opts.years.start, "last_year": opts.years.stop - 1,
         "suppression_threshold": opts.threshold,
         "suppression_rule": SUPPRESSION_RULE.format(t1=opts.threshold - 1, t=opts.threshold),
-        "suppression_rule_fr": SUPPRESSION_RULE_FR.format(t1=opts.threshold - 1,
-                                                          t=opts.threshold),
+        "suppression_rule_fr": french(SUPPRESSION_RULE_FR.format(t1=opts.threshold - 1,
+                                                                 t=opts.threshold)),
         "cells_published": int(published.sum()), "cells_suppressed": int((~published).sum()),
         "audit_passed": bool(result.passed), "standards": STANDARDS_TEXT,
-        "standards_fr": STANDARDS_TEXT_FR,
-        "interval_methods": INTERVALS_TEXT, "interval_methods_fr": INTERVALS_TEXT_FR,
+        "standards_fr": french(STANDARDS_TEXT_FR),
+        "interval_methods": INTERVALS_TEXT, "interval_methods_fr": french(INTERVALS_TEXT_FR),
         "sources": meta.get("description", "registry extract"),
-        "sources_fr": meta.get("description_fr", meta.get("description",
-                                                          "extraction du registre")),
-        "citation": (f"Registre national des cancers. Indicateurs d'incidence et de mortalité "
-                     f"par cancer, {opts.years.start}-{opts.years.stop - 1}, version {rid}"
-                     + (" (données simulées)." if data_kind == "simulated" else ".")),
+        "sources_fr": french(meta.get("description_fr", meta.get("description",
+                                                                 "extraction du registre"))),
+        "citation": french(
+            f"Registre national des cancers. Indicateurs d'incidence et de mortalité par "
+            f"cancer, {opts.years.start}-{opts.years.stop - 1}, version {rid}"
+            + (" (données simulées)." if data_kind == "simulated" else ".")),
         "licence": "Licence Ouverte / Etalab 2.0",
         "schema_version": SCHEMA_VERSION, "software_version": __version__,
     }])
