@@ -21,6 +21,10 @@ from typing import Any
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from dashboard.web.i18n import DEFAULT_LANG, LANGS, t
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DEFAULTS = {"API_RATE_LIMIT": "300/minute", "CALLBACK_RATE_LIMIT": "600/minute"}
@@ -72,18 +76,21 @@ class RateLimited:
                 client = (environ.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
                           or environ.get("REMOTE_ADDR", ""))
                 if not self._allowed(item, prefix, client):
-                    return self._too_many(item, start_response)
+                    return self._too_many(item, environ, start_response)
                 break
         return self.app(environ, start_response)
 
     @staticmethod
-    def _too_many(item: RateLimitItem, start_response: Callable[..., Any]) -> list[bytes]:
+    def _too_many(item: RateLimitItem, environ: dict[str, Any],
+                  start_response: Callable[..., Any]) -> list[bytes]:
         retry = item.get_expiry()
-        body = json.dumps({"error": f"too many requests: at most {item.amount} per "
-                                    f"{item.multiples} {item.GRANULARITY.name}",
-                           "retry_after": retry}).encode()
+        lang = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept
+                                   ).best_match(LANGS, default=DEFAULT_LANG) or DEFAULT_LANG
+        body = json.dumps({"error": t("api_err_rate", lang, amount=item.amount, seconds=retry),
+                           "retry_after": retry}, ensure_ascii=False).encode()
         start_response("429 TOO MANY REQUESTS", [
-            ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+            ("Content-Type", "application/json"), ("Content-Language", lang),
+            ("Content-Length", str(len(body))),
             ("Retry-After", str(retry)), ("Cache-Control", "no-store")])
         return [body]
 

@@ -236,7 +236,7 @@ RELEASE = Table("release", (
     _req("citation", "VARCHAR", "Suggested citation of the release.",
          "Citation suggérée de la release."),
     _req("licence", "VARCHAR",
-         "Licence of the published data (Licence Ouverte / Etalab 2.0).",
+         "Licence of the published data (Etalab Open Licence 2.0).",
          "Licence des données publiées (Licence Ouverte / Etalab 2.0)."),
     _req("schema_version", "VARCHAR", "Version of this schema.", "Version de ce schéma."),
     _req("software_version", "VARCHAR", "Version of the software that built the release.",

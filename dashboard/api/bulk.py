@@ -131,8 +131,8 @@ def listing(directory: Path, url_prefix: str) -> list[dict[str, Any]]:
     files.append({"name": DATAPACKAGE, "table": None, "format": "json",
                   "url": f"{url_prefix}/{DATAPACKAGE}", "bytes": size,
                   "hash": f"sha256:{_sha256(directory / DATAPACKAGE)}",
-                  "description": "Frictionless Data Package: schéma, licence, sources, sommes "
-                                 "de contrôle (Table Schema)."})
+                  "description": "Frictionless Data Package: schemas, licence, sources, "
+                                 "checksums (Table Schema)."})
     return files
 
 

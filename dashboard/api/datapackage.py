@@ -11,6 +11,7 @@ from typing import Any
 
 from dashboard.api.metadata import LICENCE, facts
 from dashboard.release_schema import CONTRACT, table_schema
+from dashboard.web.i18n import t
 
 CSV_DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"',
                "doubleQuote": True, "header": True}
@@ -34,6 +35,7 @@ def resource(table: str, csv: dict[str, Any], parquet: dict[str, Any]) -> dict[s
         "profile": "tabular-data-resource",
         "title": table,
         "description": CONTRACT[table].description("en"),
+        "description_fr": CONTRACT[table].description("fr"),
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
@@ -60,14 +62,14 @@ def package(info: dict[str, Any], resources: list[dict[str, Any]]) -> dict[str, 
         "profile": "tabular-data-package",
         "name": "registre-national-cancers-" + re.sub(r"[^a-z0-9._-]", "-", release_id.lower()),
         "id": release_id,
-        "title": "Registre national des cancers — indicateurs publics "
-                 f"({'données observées' if observed else 'données simulées'})",
-        "description": "Indicateurs agrégés et soumis au secret statistique : incidence et "
-                       "mortalité, taux standardisés, SIR, inégalités sociales, tendances. "
-                       "Les cellules supprimées sont vides avec status = suppressed.",
+        # English first with French alongside (``*_fr``), as in the table schemas' fields
+        **{f"{field}{suffix}": t(f"dp_{field}", lang, kind=t(
+            "api_kind_observed" if observed else "api_kind_simulated", lang))
+           for field in ("title", "description") for lang, suffix in (("en", ""), ("fr", "_fr"))},
         "created": _rfc3339(info.get("created_at")),
         "licenses": [LICENCE],
-        "sources": [{"title": str(info.get("sources", ""))}],
+        "sources": [{"title": str(info.get("sources", "")),
+                     "title_fr": str(info.get("sources_fr") or info.get("sources", ""))}],
         "citation": info.get("citation"),
         "release": facts(info),
         "resources": resources,

@@ -1,4 +1,5 @@
-"""Readable documentation of the API (``/api/v1/docs``), rendered from its OpenAPI description."""
+"""Readable documentation of the API (``/api/v1/docs``), rendered from its OpenAPI description,
+in French or English."""
 
 from __future__ import annotations
 
@@ -6,81 +7,74 @@ from html import escape
 from typing import Any
 
 from dashboard.api.pages import code, layout
+from dashboard.web.formatting import colon
+from dashboard.web.i18n import t
 
 MAX_LISTED = 25
+PRINCIPLES = ("filters", "formats", "suppression", "headers", "errors", "lang")
 
 
-def _allowed(schema: dict[str, Any]) -> str:
+def _allowed(schema: dict[str, Any], lang: str) -> str:
     values = schema.get("items", schema).get("enum", [])
     shown = ", ".join(f"<code>{escape(str(v))}</code>" for v in values[:MAX_LISTED])
     if len(values) > MAX_LISTED:
-        shown += f" … ({len(values)} valeurs)"
+        shown += f" … ({escape(t('api_n_values', lang, n=len(values)))})"
     return shown
 
 
-def _parameters(params: list[dict[str, Any]]) -> str:
+def _parameters(params: list[dict[str, Any]], lang: str) -> str:
     if not params:
-        return "<p>Aucun paramètre.</p>"
+        return f"<p>{escape(t('api_no_params', lang))}</p>"
     rows = "".join(
         f"<tr><th scope=\"row\"><code>{escape(p['name'])}</code></th>"
-        f"<td>{'liste' if p['schema'].get('type') == 'array' else 'valeur unique'}</td>"
-        f"<td>{_allowed(p['schema'])}</td><td>{code(p.get('description', ''))}</td></tr>"
+        f"<td>{escape(t('api_list' if p['schema'].get('type') == 'array' else 'api_single', lang))}"
+        f"</td><td>{_allowed(p['schema'], lang)}</td><td>{code(p.get('description', ''))}</td>"
+        "</tr>"
         for p in params)
-    return ("<table><caption class=\"skip\">Paramètres</caption><thead><tr>"
-            "<th scope=\"col\">Paramètre</th><th scope=\"col\">Cardinalité</th>"
-            "<th scope=\"col\">Valeurs autorisées</th><th scope=\"col\">Description</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+    heads = "".join(f'<th scope="col">{escape(t(k, lang))}</th>' for k in (
+        "api_th_param", "api_th_cardinality", "api_th_allowed", "api_th_description"))
+    return (f'<div class="table-scroll" role="region" tabindex="0" '
+            f'aria-label="{escape(t("api_parameters", lang))}"><table>'
+            f'<caption class="skip">{escape(t("api_parameters", lang))}</caption>'
+            f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
-def _operation(path: str, op: dict[str, Any]) -> str:
+def _anchor(path: str) -> str:
+    return escape(path.rsplit("/", 1)[-1].strip("{}") or "bulk")
+
+
+def _operation(path: str, op: dict[str, Any], lang: str) -> str:
     responses = "".join(
-        f"<li><code>{escape(status)}</code> : {code(resp.get('description', ''))}</li>"
+        f"<li><code>{escape(status)}</code> {code(resp.get('description', ''))}</li>"
         for status, resp in op["responses"].items())
-    anchor = escape(path.rsplit("/", 1)[-1].strip("{}") or "bulk")
+    anchor = _anchor(path)
     return (f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{code(op["summary"])}</h2>'
             f"<p><code>GET {escape(path)}</code></p><p>{code(op.get('description', ''))}</p>"
-            f"<h3>Paramètres</h3>{_parameters(op.get('parameters', []))}"
-            f"<h3>Réponses</h3><ul>{responses}</ul></section>")
+            f"<h3>{escape(t('api_parameters', lang))}</h3>"
+            f"{_parameters(op.get('parameters', []), lang)}"
+            f"<h3>{escape(t('api_responses', lang))}</h3><ul>{responses}</ul></section>")
 
 
-def render(spec: dict[str, Any]) -> str:
-    """The documentation page of an OpenAPI document produced by :mod:`dashboard.api.openapi`."""
+def render(spec: dict[str, Any], lang: str) -> str:
+    """The documentation page, in ``lang``, of an OpenAPI document produced by
+    :mod:`dashboard.api.openapi` in the same language."""
     paths = spec["paths"]
-    toc = "".join(f'<li><a href="#{escape(p.rsplit("/", 1)[-1].strip("{}") or "bulk")}">'
-                  f"{code(item['get']['summary'])}</a></li>" for p, item in paths.items())
+    toc = "".join(f'<li><a href="#{_anchor(p)}">{code(item["get"]["summary"])}</a></li>'
+                  for p, item in paths.items())
     first = next(iter(paths))
     example = f"{first}?measure=incidence&amp;site=lung&amp;geo=FR,84&amp;format=csv"
-    intro = f"""
-<p>{code(spec['info']['description'])}</p>
-<p>Description machine : <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).
-Métadonnées de la release : <a href="release">release</a>.
-Fichiers complets : <a href="/telechargements">page des téléchargements</a>.</p>
-<h2>Principes (principles)</h2>
-<ul>
-<li>Filtres (filters) nommés comme les colonnes de la release ; plusieurs valeurs : paramètre
-répété (<code>geo=FR&amp;geo=84</code>) ou liste (<code>geo=FR,84</code>). Sans filtre, toute la
-table. <code>year_start</code> et <code>year_end</code> sont des bornes (périodes commençant au
-plus tôt en <code>year_start</code> et finissant au plus tard en <code>year_end</code>) ; avec
-<code>period_length</code> (<code>1</code> : années, <code>5</code> : périodes de 5 ans), elles
-sélectionnent une série ou une période.</li>
-<li>Formats : <code>format=csv</code> (défaut, RFC 4180, UTF-8, point décimal, CRLF),
-<code>csv-excel</code> (Excel français : <code>;</code>, virgule décimale, BOM UTF-8, CRLF),
-<code>parquet</code> (métadonnées de la release dans le schéma) et <code>json</code> (tableau
-d'objets). CSV et JSON sont envoyés en flux (streaming) ; JSON et Parquet sont limités en nombre
-de lignes (réponse <code>413</code> au-delà : filtrer ou utiliser CSV).</li>
-<li>Secret statistique : une cellule supprimée garde ses clés et sa population ; ses valeurs
-sont vides (<code>null</code> en JSON) et <code>status = suppressed</code>.</li>
-<li>En-têtes : <code>X-Release-Id</code>, <code>X-Data-Kind</code>, <code>Link</code> (vers
-<code>datapackage.json</code> et <code>/release</code>), <code>ETag</code> et
-<code>Cache-Control</code> liés à la release ; <code>If-None-Match</code> donne
-<code>304</code>. Compression gzip, brotli ou zstd selon <code>Accept-Encoding</code>.</li>
-<li>Erreurs en JSON : <code>400</code> avec le paramètre fautif et ses valeurs autorisées
-(<code>{{"error", "parameter", "allowed"}}</code>), <code>404</code>, <code>405</code>,
-<code>413</code>, <code>503</code> si la release est indisponible.</li>
-</ul>
-<p>Exemple : <a href="{example}"><code>{example}</code></a></p>
-<nav aria-label="Points d'accès (endpoints)"><h2>Points d'accès (endpoints)</h2>
-<ul>{toc}</ul></nav>
-"""
-    sections = "".join(_operation(p, item["get"]) for p, item in paths.items())
-    return layout(spec["info"]["title"], intro + sections)
+    suffix = "" if lang == "fr" else f"?lang={lang}"
+    links = code(t("api_docs_links", lang)).format(
+        openapi=f'<a href="openapi.json{suffix}">openapi.json</a>',
+        release='<a href="release">release</a>',
+        downloads=f'<a href="/telechargements{suffix}">{escape(t("api_downloads_link", lang))}</a>')
+    principles = "".join(f"<li>{code(t(f'api_principle_{k}', lang))}</li>" for k in PRINCIPLES)
+    intro = (f"<p>{code(spec['info']['description'])}</p><p>{links}</p>"
+             f"<h2>{escape(t('api_principles', lang))}</h2><ul>{principles}</ul>"
+             f'<p>{escape(t("api_example", lang) + colon(lang))}'
+             f'<a href="{example}"><code>{example}</code></a></p>'
+             f'<nav aria-labelledby="points"><h2 id="points">{escape(t("api_endpoints", lang))}'
+             f"</h2><ul>{toc}</ul></nav>")
+    sections = "".join(_operation(p, item["get"], lang) for p, item in paths.items())
+    title = spec["info"]["title"]
+    return layout(title, spec["info"]["description"].replace("`", ""), intro + sections, lang)

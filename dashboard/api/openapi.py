@@ -12,18 +12,15 @@ from typing import Any
 
 from dashboard.api.bulk import DATAPACKAGE, file_names
 from dashboard.api.formats import FORMATS
-from dashboard.api.params import ENDPOINTS, Endpoint, Param, codebook
+from dashboard.api.params import ENDPOINTS, Endpoint, Param, codebook, param_description
 from dashboard.catalogue import Catalogue
 from dashboard.release_schema import table_schema
+from dashboard.web.i18n import DEFAULT_LANG, LANGS, t
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number",
                "boolean": "boolean", "datetime": "string"}
-_METADATA_HEADERS = {
-    "X-Release-Id": "Identifiant de la release (release id).",
-    "X-Data-Kind": "`simulated` (données simulées) ou `observed`.",
-    "ETag": "Validateur lié à la release et à la requête normalisée.",
-    "Link": "Liens vers datapackage.json, /release, la documentation et la licence.",
-}
+_METADATA_HEADERS = {"X-Release-Id": "api_header_release_id", "X-Data-Kind": "api_header_data_kind",
+                     "ETag": "api_header_etag", "Link": "api_header_link"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -34,22 +31,24 @@ def links(prefix: str) -> dict[str, str]:
             "datapackage": f"{prefix}/bulk/{DATAPACKAGE}", "downloads": "/telechargements"}
 
 
-def parameter(param: Param, book: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
-    """OpenAPI parameter object of a query parameter."""
+def parameter(param: Param, book: Mapping[str, Sequence[Any]], table: str, lang: str,
+              ) -> dict[str, Any]:
+    """OpenAPI parameter object of a query parameter (of an endpoint on ``table``)."""
     item: dict[str, Any] = {"type": param.kind, "enum": list(book[param.source])}
     if param.multi:
         schema: dict[str, Any] = {"type": "array", "items": item, "minItems": 1}
     else:
         schema = {**item, "default": "csv"} if param.name == "format" else item
     out: dict[str, Any] = {"name": param.name, "in": "query", "required": False,
-                           "description": param.description, "schema": schema}
+                           "description": param_description(param, table, lang), "schema": schema}
     if param.multi:
         out.update(style="form", explode=True)
     return out
 
 
-def row_schema(table: str) -> dict[str, Any]:
-    """JSON Schema of one row of a table in the JSON format (NULL → ``null``)."""
+def row_schema(table: str, lang: str = "en") -> dict[str, Any]:
+    """JSON Schema of one row of a table in the JSON format (NULL → ``null``), described in
+    ``lang``."""
     ts = table_schema(table, foreign_keys=False)
     props: dict[str, Any] = {}
     for field in ts["fields"]:
@@ -57,30 +56,24 @@ def row_schema(table: str) -> dict[str, Any]:
         required = field.get("constraints", {}).get("required", False)
         prop: dict[str, Any] = {"type": kind if required else [kind, "null"]}
         if "description" in field:
-            prop["description"] = field["description"]
+            prop["description"] = field["description_fr" if lang == "fr" else "description"]
         props[field["name"]] = prop
     return {"type": "object", "properties": props, "required": list(props),
             "additionalProperties": False}
 
 
-def _headers() -> dict[str, Any]:
-    return {name: {"description": text, "schema": {"type": "string"}}
-            for name, text in _METADATA_HEADERS.items()}
+def _headers(lang: str) -> dict[str, Any]:
+    return {name: {"description": t(key, lang), "schema": {"type": "string"}}
+            for name, key in _METADATA_HEADERS.items()}
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    texts = {
-        400: "Paramètre inconnu ou valeur non autorisée (`parameter`, `allowed`).",
-        404: "Ressource inconnue.",
-        413: "Trop de lignes pour JSON/Parquet : filtrer, ou utiliser CSV ou les fichiers "
-             "complets.",
-        503: "Release indisponible (fichier absent ou illisible).",
-    }
-    return {str(code): {"description": texts[code],
+def _errors(lang: str, *codes: int) -> dict[str, Any]:
+    return {str(code): {"description": t(f"api_resp_{code}", lang),
                         "content": {"application/json": {"schema": _ERROR}}} for code in codes}
 
 
-def _operation(endpoint: Endpoint, book: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+def _operation(endpoint: Endpoint, book: Mapping[str, Sequence[Any]], lang: str,
+               ) -> dict[str, Any]:
     content: dict[str, Any] = {
         "text/csv": {"schema": {"type": "string"}},
         FORMATS["parquet"].media_type: {"schema": {"type": "string",
@@ -91,60 +84,66 @@ def _operation(endpoint: Endpoint, book: Mapping[str, Sequence[Any]]) -> dict[st
     }
     return {
         "operationId": endpoint.name.replace("-", "_"),
-        "summary": endpoint.summary,
-        "description": endpoint.description
-        + " Formats : `csv` (défaut) et `csv-excel` → text/csv, `parquet`, `json`.",
-        "tags": ["données"],
-        "parameters": [parameter(p, book) for p in endpoint.params],
+        "summary": endpoint.summary(lang),
+        "description": f"{endpoint.description(lang)} {t('api_formats_note', lang)}",
+        "tags": [t("api_tag_data", lang)],
+        "parameters": [parameter(p, book, endpoint.table, lang) for p in endpoint.params],
         "responses": {
-            "200": {"description": "Lignes de la table, dans l'ordre de la release.",
-                    "headers": _headers(), "content": content},
-            "304": {"description": "Non modifié (If-None-Match)."},
-            **_errors(400, 413, 503),
+            "200": {"description": t("api_rows_ok", lang),
+                    "headers": _headers(lang), "content": content},
+            "304": {"description": t("api_not_modified", lang)},
+            **_errors(lang, 400, 413, 503),
         },
     }
 
 
-def _simple(summary: str, description: str, content: dict[str, Any],
+def _simple(name: str, lang: str, content: dict[str, Any],
             params: list[dict[str, Any]] | None = None, errors: tuple[int, ...] = (400, 503),
             ) -> dict[str, Any]:
+    """A metadata endpoint (messages ``api_<name>_summary`` and ``api_<name>_description``)."""
     return {"get": {
-        "summary": summary, "description": description, "tags": ["métadonnées"],
+        "summary": t(f"api_{name}_summary", lang),
+        "description": t(f"api_{name}_description", lang),
+        "tags": [t("api_tag_metadata", lang)],
         "parameters": params or [],
         "responses": {"200": {"description": "OK", "content": content},
-                      "304": {"description": "Non modifié (If-None-Match)."},
-                      **_errors(*errors)},
+                      "304": {"description": t("api_not_modified", lang)},
+                      **_errors(lang, *errors)},
     }}
 
 
-def spec(cat: Catalogue, info: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    """The OpenAPI document of a release: each endpoint's enums are what its table holds."""
+def lang_parameter(lang: str) -> dict[str, Any]:
+    """The ``lang`` parameter of the documentation resources."""
+    return {"name": "lang", "in": "query", "required": False,
+            "description": t("api_lang_param", lang),
+            "schema": {"type": "string", "enum": list(LANGS), "default": DEFAULT_LANG}}
+
+
+def spec(cat: Catalogue, info: Mapping[str, Any], prefix: str, lang: str = DEFAULT_LANG,
+         ) -> dict[str, Any]:
+    """The OpenAPI document of a release, in ``lang``: each endpoint's enums are what its
+    table holds; texts come from the contract and the message catalogues."""
     any_json = {"application/json": {"schema": {"type": "object"}}}
-    paths: dict[str, Any] = {f"{prefix}/{e.name}": {"get": _operation(e, codebook(cat, e))}
-                             for e in ENDPOINTS.values()}
+    paths: dict[str, Any] = {
+        f"{prefix}/{e.name}": {"get": _operation(e, codebook(cat, e), lang)}
+        for e in ENDPOINTS.values()}
     paths[f"{prefix}/release"] = _simple(
-        "Métadonnées de la release (release metadata)",
-        "Identifiant, nature des données (simulées/observées), populations standard, méthodes "
-        "d'intervalles, règle de secret statistique, sources, citation, licence.",
+        "release", lang,
         {"application/json": {"schema": {"$ref": "#/components/schemas/release"}}})
-    paths[f"{prefix}/openapi.json"] = _simple(
-        "Description OpenAPI", "Ce document (OpenAPI 3.1).", any_json)
-    paths[f"{prefix}/bulk/"] = _simple(
-        "Fichiers complets (bulk files)",
-        "Liste des fichiers complets (Parquet, CSV, datapackage.json) avec tailles et sha256.",
-        any_json)
+    paths[f"{prefix}/openapi.json"] = _simple("openapi", lang, any_json,
+                                              params=[lang_parameter(lang)])
+    paths[f"{prefix}/bulk/"] = _simple("bulk", lang, any_json)
     paths[f"{prefix}/bulk/{{name}}"] = _simple(
-        "Un fichier complet (bulk file)",
-        "Une table publique complète en Parquet ou CSV, ou le Data Package (Frictionless).",
+        "bulk_file", lang,
         {"text/csv": {"schema": {"type": "string"}},
          FORMATS["parquet"].media_type: {"schema": {"type": "string"}},
          "application/json": {"schema": {"type": "object"}}},
         params=[{"name": "name", "in": "path", "required": True,
-                 "description": "Nom du fichier.",
+                 "description": t("api_file_name", lang),
                  "schema": {"type": "string", "enum": list(file_names())}}],
         errors=(400, 404, 503))
-    schemas: dict[str, Any] = {e.table: row_schema(e.table) for e in ENDPOINTS.values()}
-    schemas["release"] = row_schema("release")
+    schemas: dict[str, Any] = {e.table: row_schema(e.table, lang) for e in ENDPOINTS.values()}
+    schemas["release"] = row_schema("release", lang)
     schemas["release"]["properties"]["links"] = {"type": "object"}
     schemas["Error"] = {
         "type": "object", "required": ["error"],
@@ -152,18 +151,15 @@ def spec(cat: Catalogue, info: Mapping[str, Any], prefix: str) -> dict[str, Any]
                        "allowed": {"type": "array"}, "rows": {"type": "integer"},
                        "limit": {"type": "integer"}},
     }
-    kind = "simulées (not real data)" if info.get("data_kind") == "simulated" else "observées"
+    kind = t("api_kind_simulated" if info.get("data_kind") == "simulated"
+             else "api_kind_observed", lang)
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "API des indicateurs du registre national des cancers",
+            "title": t("api_title", lang),
             "version": f"1 (release {info.get('release_id', '?')})",
-            "description": "Indicateurs publics agrégés et soumis au secret statistique "
-                           f"(données {kind}). Filtres nommés comme les colonnes de la release ; "
-                           "valeurs multiples répétées ou séparées par des virgules ; "
-                           "`year_start`/`year_end` sont des bornes. Cellules "
-                           "supprimées : valeurs vides, `status = suppressed`.",
-            "license": {"name": "Licence Ouverte / Etalab 2.0", "identifier": "etalab-2.0"},
+            "description": t("api_description", lang, kind=kind),
+            "license": {"name": t("licence_title", lang), "identifier": "etalab-2.0"},
         },
         "paths": paths,
         "components": {"schemas": schemas},

@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dashboard.catalogue import Catalogue, period_text
-from dashboard.release_schema import LEVELS, SITE_SEXES
+from dashboard.release_schema import CONTRACT, LEVELS, SITE_SEXES
+from dashboard.web.i18n import has_message, t
 
 FORMAT_NAMES = ("csv", "csv-excel", "parquet", "json")
 DEFAULT_FORMAT = "csv"
@@ -27,13 +28,23 @@ _INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 
 class BadParameter(ValueError):
-    """A query parameter is unknown, repeated or has a value outside its allowed values."""
+    """A query parameter is unknown, repeated or has a value outside its allowed values.
 
-    def __init__(self, parameter: str, message: str, allowed: Sequence[Any]) -> None:
-        super().__init__(message)
+    The message is a catalogue message (``key``) filled with ``values``, rendered in the
+    language of the answer; a value may be a function of the language.
+    """
+
+    def __init__(self, parameter: str, key: str, allowed: Sequence[Any], **values: Any) -> None:
         self.parameter = parameter
-        self.message = message
+        self.key = key
+        self.values = values
         self.allowed = list(allowed)
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **{k: v(lang) if callable(v) else v
+                                    for k, v in self.values.items()})
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,6 @@ class Param:
     sql: str | None
     kind: str  # "string" or "integer"
     source: str
-    description: str
     multi: bool = True
     op: str = "IN"  # "IN" (list of values), ">=" or "<=" (a bound; single value)
 
@@ -59,95 +69,65 @@ class Endpoint:
 
     name: str
     table: str
-    summary: str
-    description: str
     params: tuple[Param, ...]
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    def summary(self, lang: str) -> str:
+        """Short title (message ``api_ep_<name>``)."""
+        return t(f"api_ep_{self.name}", lang)
 
-MEASURE = Param("measure", "measure", "string", "measure",
-                "Mesure (measure) : `incidence` (nouveaux cas) ou `mortality` (décès).")
-LEVEL = Param("level", "level", "string", "level",
-              "Niveau géographique (level) : `country`, `region` ou `department`.")
-GEO = Param("geo", "geo_code", "string", "geo_code",
-            "Code géographique INSEE (geo_code) : `FR`, code région (`84`) ou département "
-            "(`2A`, `971`). Répétable ou liste séparée par des virgules.")
-SEX = Param("sex", "sex", "string", "sex", "Sexe (sex) : `male`, `female` ou `all`.")
-SITE = Param("site", "site_code", "string", "site_code",
-             "Localisation cancéreuse (site_code), par ex. `lung`, `colorectum`, `all`.")
-YEAR_START = Param("year_start", "year_start", "integer", "year_start",
-                   "Borne : périodes commençant en ou après cette année (year_start ≥ valeur). "
-                   "Avec `year_end` et `period_length`, sélectionne une série (par ex. années "
-                   "2015 à 2023 : `year_start=2015&year_end=2023&period_length=1`).",
-                   multi=False, op=">=")
-YEAR_END = Param("year_end", "year_end", "integer", "year_end",
-                 "Borne : périodes finissant en ou avant cette année (year_end ≤ valeur). "
-                 "Une période unique : `year_start=2019&year_end=2023&period_length=5`.",
-                 multi=False, op="<=")
-PERIOD_LENGTH = Param("period_length", "year_end - year_start + 1", "integer", "period_length",
-                      "Durée de la période en années (period length) : `1` (année unique) ou "
-                      "`5` (période de 5 ans).")
-STATUS = Param("status", "status", "string", "status",
-               "Statut de la cellule (status) : `published` ou `suppressed` (secret "
-               "statistique : valeurs vides).")
-QUINTILE = Param("quintile", "quintile", "integer", "quintile",
-                 "Quintile de défavorisation (deprivation quintile), 1 (moins défavorisé) à 5.")
-STATISTIC = Param("statistic", "statistic", "string", "statistic",
-                  "Statistique d'inégalité : `rate_ratio`, `rate_difference`, `sii` ou `rii`.")
-LABEL = Param("label", "label", "string", "label",
-              "Tendance (trend label) : `rising`, `stable` ou `falling`.")
-GEO_TABLE = Param("geo", "code", "string", "geo_table_code",
-                  "Code géographique INSEE (code). Répétable ou liste séparée par des virgules.")
-PARENT = Param("parent_code", "parent_code", "string", "geo_parent_code",
-               "Code de la zone englobante (parent_code), par ex. la région d'un département.")
-GEO_LEVEL = Param("level", "level", "string", "geo_level",
-                  "Niveau géographique (level) : `country`, `region` ou `department`.")
-SITE_TABLE = Param("site", "site_code", "string", "site_table_code",
-                   "Code de la localisation (site_code).")
-SEXES_PARAM = Param("sexes", "sexes", "string", "sexes",
-                    "Sexes pour lesquels la localisation est publiée : `both`, `male`, `female`.")
-FORMAT = Param("format", None, "string", "format",
-               "Format de la réponse : `csv` (RFC 4180, défaut), `csv-excel` (Excel français : "
-               "`;`, virgule décimale, BOM UTF-8), `parquet` ou `json` (tableau d'objets).",
-               multi=False)
+    def description(self, lang: str) -> str:
+        """What the endpoint returns: its table's title and notes in the contract."""
+        return f"{CONTRACT[self.table].description(lang)} (table `{self.table}`)."
+
+
+def param_description(param: Param, table: str, lang: str) -> str:
+    """A parameter's documentation: the contract's description of the column it filters, the
+    parameter's own note (message ``api_param_<name>``) and how to give several values."""
+    spec = CONTRACT[table]
+    parts = []
+    if param.sql in {c.name for c in spec.columns}:
+        parts.append(spec.column(param.sql).description(lang))
+    if has_message(f"api_param_{param.name}"):
+        parts.append(t(f"api_param_{param.name}", lang))
+    if param.multi:
+        parts.append(t("api_use_multi", lang))
+    return " ".join(parts)
+
+
+MEASURE = Param("measure", "measure", "string", "measure")
+LEVEL = Param("level", "level", "string", "level")
+GEO = Param("geo", "geo_code", "string", "geo_code")
+SEX = Param("sex", "sex", "string", "sex")
+SITE = Param("site", "site_code", "string", "site_code")
+YEAR_START = Param("year_start", "year_start", "integer", "year_start", multi=False, op=">=")
+YEAR_END = Param("year_end", "year_end", "integer", "year_end", multi=False, op="<=")
+PERIOD_LENGTH = Param("period_length", "year_end - year_start + 1", "integer", "period_length")
+STATUS = Param("status", "status", "string", "status")
+QUINTILE = Param("quintile", "quintile", "integer", "quintile")
+STATISTIC = Param("statistic", "statistic", "string", "statistic")
+LABEL = Param("label", "label", "string", "label")
+GEO_TABLE = Param("geo", "code", "string", "geo_table_code")
+PARENT = Param("parent_code", "parent_code", "string", "geo_parent_code")
+GEO_LEVEL = Param("level", "level", "string", "geo_level")
+SITE_TABLE = Param("site", "site_code", "string", "site_table_code")
+SEXES_PARAM = Param("sexes", "sexes", "string", "sexes")
+FORMAT = Param("format", None, "string", "format", multi=False)
 
 _SERIES = (MEASURE, LEVEL, GEO, SEX, SITE)
 _CELL = (*_SERIES, YEAR_START, YEAR_END, PERIOD_LENGTH)
 
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
-    Endpoint("indicators", "indicator", "Indicateurs (indicators)",
-             "Effectifs, taux bruts et standardisés, SIR, par mesure × zone × sexe × "
-             "localisation × période (table `indicator`).",
-             (*_CELL, STATUS, FORMAT)),
-    Endpoint("inequalities", "inequality", "Inégalités par quintile (inequalities)",
-             "Taux par quintile de défavorisation, niveaux France et région (table "
-             "`inequality`).",
-             (*_CELL, QUINTILE, STATUS, FORMAT)),
-    Endpoint("inequality-summary", "inequality_summary",
-             "Synthèse des inégalités (inequality summary)",
-             "Rapport et différence de taux Q5/Q1, SII et RII par série (table "
-             "`inequality_summary`).",
-             (*_CELL, STATISTIC, STATUS, FORMAT)),
-    Endpoint("trends", "trend", "Tendances (trends)",
-             "Régression joinpoint par série : AAPC globale et des 5 dernières années "
-             "(table `trend`).",
-             (*_SERIES, LABEL, STATUS, FORMAT)),
-    Endpoint("trend-segments", "trend_segment", "Segments de tendance (trend segments)",
-             "Segments du modèle joinpoint retenu et leur APC (table `trend_segment`).",
-             (*_SERIES, FORMAT)),
-    Endpoint("trend-fitted", "trend_fitted", "Taux ajustés (trend fitted values)",
-             "Taux standardisés monde ajustés par le modèle joinpoint, par année (table "
-             "`trend_fitted`).",
-             (*_SERIES, FORMAT)),
-    Endpoint("geographies", "geo", "Zones géographiques (geographies)",
-             "France, régions et départements : codes INSEE, noms, zone englobante (table "
-             "`geo`).",
-             (GEO_LEVEL, GEO_TABLE, PARENT, FORMAT)),
-    Endpoint("sites", "site", "Localisations cancéreuses (sites)",
-             "Codes, libellés français et anglais, codes CIM-10 (table `site`).",
-             (SITE_TABLE, SEXES_PARAM, FORMAT)),
+    Endpoint("indicators", "indicator", (*_CELL, STATUS, FORMAT)),
+    Endpoint("inequalities", "inequality", (*_CELL, QUINTILE, STATUS, FORMAT)),
+    Endpoint("inequality-summary", "inequality_summary", (*_CELL, STATISTIC, STATUS, FORMAT)),
+    Endpoint("trends", "trend", (*_SERIES, LABEL, STATUS, FORMAT)),
+    Endpoint("trend-segments", "trend_segment", (*_SERIES, FORMAT)),
+    Endpoint("trend-fitted", "trend_fitted", (*_SERIES, FORMAT)),
+    Endpoint("geographies", "geo", (GEO_LEVEL, GEO_TABLE, PARENT, FORMAT)),
+    Endpoint("sites", "site", (SITE_TABLE, SEXES_PARAM, FORMAT)),
 )}
 TABLE_ENDPOINTS = {e.table: e for e in ENDPOINTS.values()}
 
@@ -197,15 +177,15 @@ class Selection:
 def _parse(param: Param, raw: str, allowed: Sequence[Any]) -> Any:
     if param.kind == "integer":
         if not _INTEGER.fullmatch(raw):
-            raise BadParameter(param.name, f"{param.name}: integer expected, got {raw!r}", allowed)
+            raise BadParameter(param.name, "api_err_integer", allowed, name=param.name, raw=raw)
         value: Any = int(raw)
     else:
         value = raw
     if value not in allowed:
         shown = ", ".join(str(v) for v in list(allowed)[:12]) + (", …" if len(allowed) > 12
                                                                   else "")
-        raise BadParameter(param.name, f"{param.name}: value {raw!r} is not published here "
-                           f"(allowed: {shown})", allowed)
+        raise BadParameter(param.name, "api_err_value", allowed, name=param.name, raw=raw,
+                           shown=shown)
     return value
 
 
@@ -220,7 +200,7 @@ def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Seq
     names = [p.name for p in endpoint.params]
     for key in args:
         if key not in names:
-            raise BadParameter(key, f"unknown parameter {key!r}", names)
+            raise BadParameter(key, "api_err_unknown_param", names, name=key)
     filters = []
     fmt = DEFAULT_FORMAT
     for param in endpoint.params:
@@ -230,7 +210,7 @@ def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Seq
             continue
         allowed = book[param.source]
         if not param.multi and len(raws) > 1:
-            raise BadParameter(param.name, f"{param.name}: a single value is expected", allowed)
+            raise BadParameter(param.name, "api_err_single", allowed, name=param.name)
         pieces = [piece for raw in raws for piece in (raw.split(",") if param.multi else [raw])]
         values = {_parse(param, piece, allowed) for piece in pieces}
         if param is FORMAT:
@@ -247,8 +227,7 @@ def validate(endpoint: Endpoint, args: Mapping[str, Any], book: Mapping[str, Seq
 def _check_bounds(selection: Selection) -> None:
     start, end = selection.values("year_start"), selection.values("year_end")
     if start and end and start[0] > end[0]:
-        raise BadParameter("year_start", f"year_start ({start[0]}) is after year_end "
-                           f"({end[0]}): no period can match", [])
+        raise BadParameter("year_start", "api_err_bounds", [], start=start[0], end=end[0])
 
 
 def _check_periods(selection: Selection, cat: Catalogue) -> None:
@@ -270,7 +249,8 @@ def _check_periods(selection: Selection, cat: Catalogue) -> None:
 
     if any(matches(p) for level in levels for p in cat.periods_of(table, level)):
         return
-    raise BadParameter("period_length" if lengths else "year_start",
-                       "no period of this selection is published: "
-                       + "; ".join(cat.periods_message(table, level) for level in levels),
-                       [period_text(p) for level in levels for p in cat.periods_of(table, level)])
+    raise BadParameter(
+        "period_length" if lengths else "year_start", "api_err_periods",
+        [period_text(p) for level in levels for p in cat.periods_of(table, level)],
+        detail=lambda lang: ("\u202f; " if lang == "fr" else "; ").join(
+            cat.periods_message(table, level, lang) for level in levels))

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from dashboard import release_reads
 from dashboard.api import bulk, docs_page, downloads_page, openapi
 from dashboard.api.formats import DIALECTS, FORMATS, encode
+from dashboard.api.language import LANG_PARAM, error_lang, page_lang
 from dashboard.api.memindex import MemoryIndex
 from dashboard.api.metadata import file_headers, parquet_metadata, release_info
 from dashboard.api.params import (
@@ -46,6 +47,7 @@ from dashboard.api.responses import (
 from dashboard.catalogue import catalogue
 from dashboard.data_access import Release, ReleaseNotFound, get_release
 from dashboard.release_schema import arrow_schema
+from dashboard.web.i18n import DEFAULT_LANG, LANGS, t
 
 API_PREFIX = "/api/v1"
 DOWNLOAD_PAGE = "/telechargements"
@@ -182,11 +184,23 @@ bp.add_url_rule(f"{API_PREFIX}/<any({_NAMES}):name>", "data", data_view)
 
 # --- metadata, description, documentation ------------------------------------------------------
 
-def _no_params() -> None:
-    """Endpoints without parameters reject any query parameter."""
-    unknown = next(iter(request.args), None)
+def _no_params(*accepted: str) -> None:
+    """Endpoints without parameters (but ``accepted``) reject any other query parameter."""
+    unknown = next((k for k in request.args if k not in accepted), None)
     if unknown is not None:
-        raise BadParameter(unknown, f"unknown parameter {unknown!r}", [])
+        raise BadParameter(unknown, "api_err_unknown_param", list(accepted), name=unknown)
+
+
+def _doc_lang() -> str:
+    """``lang`` of a documentation resource: ``fr`` (default) or ``en``, anything else a 400."""
+    _no_params(LANG_PARAM)
+    values = request.args.getlist(LANG_PARAM)
+    if len(values) > 1:
+        raise BadParameter(LANG_PARAM, "api_err_single", list(LANGS), name=LANG_PARAM)
+    if values and values[0] not in LANGS:
+        raise BadParameter(LANG_PARAM, "api_err_value", list(LANGS), name=LANG_PARAM,
+                           raw=values[0], shown=", ".join(LANGS))
+    return values[0] if values else DEFAULT_LANG
 
 
 def _cached_json(payload_etag: str, build: Any) -> Response:
@@ -210,21 +224,25 @@ def release_view() -> Response:
 
 @bp.route(f"{API_PREFIX}/openapi.json")
 def openapi_view() -> Response:
-    """The OpenAPI 3.1 description, generated from the parameter definitions."""
-    _no_params()
-    return _cached_json("openapi", lambda release: openapi.spec(
-        catalogue(release), release_info(release), prefix()))
+    """The OpenAPI 3.1 description (``?lang=fr|en``), generated from the parameter
+    definitions, the contract and the message catalogues."""
+    lang = _doc_lang()
+    return _cached_json(f"openapi-{lang}", lambda release: openapi.spec(
+        catalogue(release), release_info(release), prefix(), lang))
 
 
 @bp.route(f"{API_PREFIX}/docs")
 def docs_view() -> Response:
-    """Readable documentation (French, plain HTML) generated from the OpenAPI description."""
-    _no_params()
+    """Readable documentation (plain HTML, ``?lang=fr|en``) generated from the OpenAPI
+    description in the same language."""
+    lang = page_lang()
     st = state()
     release = st.current_release()
-    spec = openapi.spec(catalogue(release), release_info(release), prefix())
-    response = Response(docs_page.render(spec), content_type="text/html; charset=utf-8")
-    return cache_headers(response, etag_for(release.release_id, "docs", prefix()), st.max_age)
+    spec = openapi.spec(catalogue(release), release_info(release), prefix(), lang)
+    response = Response(docs_page.render(spec, lang), content_type="text/html; charset=utf-8")
+    response.headers["Content-Language"] = lang
+    return cache_headers(response, etag_for(release.release_id, "docs", prefix(),
+                                            request.query_string.decode("latin-1")), st.max_age)
 
 
 @bp.route(API_PREFIX, methods=ALL_METHODS)
@@ -258,7 +276,7 @@ def bulk_file_view(name: str) -> Response:
     st = state()
     release = st.current_release()
     if name not in bulk.file_names():
-        return json_error(404, f"no bulk file {name!r}", parameter="name",
+        return json_error(404, t("api_err_no_bulk", error_lang(), name=name), parameter="name",
                           allowed=list(bulk.file_names()))
     headers = file_headers(release_info(release), prefix())
     etag = etag_for(release.release_id, "bulk", name)
@@ -274,23 +292,27 @@ def bulk_file_view(name: str) -> Response:
 
 @bp.route(DOWNLOAD_PAGE)
 def downloads_view() -> Response:
-    """Download page (French HTML): every bulk file with its size, licence and citation."""
+    """Download page (HTML, ``?lang=fr|en``): every bulk file with its size, licence and
+    citation."""
+    lang = page_lang()
     st = state()
     release = st.current_release()
     directory = bulk.existing(release, st.download_dir)
     html = downloads_page.render(release_info(release), bulk.listing(directory,
                                                                      f"{prefix()}/bulk"),
-                                 prefix())
+                                 prefix(), lang)
     response = Response(html, content_type="text/html; charset=utf-8")
-    return cache_headers(response, etag_for(release.release_id, "downloads", prefix()),
+    response.headers["Content-Language"] = lang
+    return cache_headers(response, etag_for(release.release_id, "downloads", prefix(),
+                                            request.query_string.decode("latin-1")),
                          st.max_age)
 
 
 # --- errors ------------------------------------------------------------------------------------
 
 def _method_not_allowed() -> Response:
-    response = json_error(405, f"method {request.method} not allowed on {request.path}",
-                          allowed_methods=["GET", "HEAD"])
+    response = json_error(405, t("api_err_method", error_lang(), method=request.method,
+                                 path=request.path), allowed_methods=["GET", "HEAD"])
     response.headers["Allow"] = "GET, HEAD, OPTIONS"
     return response
 
@@ -306,7 +328,7 @@ def unknown_view(rest: str) -> Response:
             endpoint = None
         if endpoint and endpoint != "api.unknown_view":
             return _method_not_allowed()
-    return json_error(404, f"unknown endpoint {request.path}",
+    return json_error(404, t("api_err_unknown_endpoint", error_lang(), path=request.path),
                       endpoints=[f"{prefix()}/{n}" for n in ENDPOINTS]
                       + [f"{prefix()}/{n}" for n in ("release", "openapi.json", "docs", "bulk/")])
 
@@ -317,23 +339,26 @@ def _is_api() -> bool:
 
 @bp.errorhandler(BadParameter)
 def _bad_parameter(exc: BadParameter) -> Response:
-    return json_error(400, exc.message, parameter=exc.parameter, allowed=exc.allowed)
+    return json_error(400, exc.text(error_lang()), parameter=exc.parameter,
+                      allowed=exc.allowed)
 
 
 @bp.errorhandler(TooManyRows)
 def _too_many_rows(exc: TooManyRows) -> Response:
     return json_error(
-        413, f"{exc.rows} rows selected: JSON and Parquet responses are limited to {exc.limit} "
-        "rows. Add filters, use format=csv (streamed, no limit) or the bulk files "
-        f"({prefix()}/bulk/).", parameter="format", allowed=["csv", "csv-excel"], rows=exc.rows,
-        limit=exc.limit)
+        413, t("api_err_too_many_rows", error_lang(), rows=exc.rows, limit=exc.limit,
+               bulk=f"{prefix()}/bulk/"),
+        parameter="format", allowed=["csv", "csv-excel"], rows=exc.rows, limit=exc.limit)
 
 
-def _unavailable(message: str) -> Response:
+def _unavailable(key: str) -> Response:
+    """503 with the message ``key``: JSON under the API (``Accept-Language``), else the
+    download page's notice (``?lang=``)."""
     if _is_api():
-        response = json_error(503, message)
+        response = json_error(503, t(key, error_lang()))
     else:
-        response = Response(downloads_page.unavailable(message), status=503,
+        lang = page_lang()
+        response = Response(downloads_page.unavailable(t(key, lang), lang), status=503,
                             content_type="text/html; charset=utf-8")
         response.headers["Cache-Control"] = "no-store"
     response.headers["Retry-After"] = "60"
@@ -343,28 +368,27 @@ def _unavailable(message: str) -> Response:
 @bp.errorhandler(ReleaseNotFound)
 def _release_missing(exc: ReleaseNotFound) -> Response:
     log.error("API: %s", exc)
-    return _unavailable("The data release is not available on this server yet "
-                        "(release file missing). Please retry later.")
+    return _unavailable("api_err_release_missing")
 
 
 @bp.errorhandler(bulk.BulkFilesMissing)
 def _bulk_missing(exc: bulk.BulkFilesMissing) -> Response:
     log.error("API: %s", exc)
-    return _unavailable("The bulk files of this release are not available on this server yet. "
-                        "Please retry later, or use the filtered endpoints.")
+    return _unavailable("api_err_bulk_missing")
 
 
 @bp.errorhandler(duckdb.Error)
 def _release_unreadable(exc: duckdb.Error) -> Response:
     log.exception("API: release unreadable")
-    return _unavailable("The data release cannot be read at the moment. Please retry later.")
+    return _unavailable("api_err_unreadable")
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
     if not _is_api():
         return exc.get_response()
-    return json_error(exc.code or 500, exc.description or exc.name)
+    return json_error(exc.code or 500, t("api_err_http", error_lang(), code=exc.code,
+                                         name=exc.name))
 
 
 @bp.after_request

@@ -13,9 +13,10 @@ from flask import request
 
 from dashboard.cache import init_cache
 from dashboard.web import queries, routing, service
-from dashboard.web.head import entry_summary, head_tags, page_head
+from dashboard.web.head import entry_summary, page_head
 from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
+from dashboard.web.meta_tags import head_tags
 from dashboard.web.precompress import warm_page_bundles
 from dashboard.web.server import PLOTLY_PRELOAD, init_server
 

@@ -8,7 +8,6 @@ Twitter card text, and a short text summary of the page inside the application's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from flask import request
@@ -16,23 +15,13 @@ from flask import request
 from dashboard.data_access import ReleaseNotFound
 from dashboard.web import queries
 from dashboard.web.i18n import LANGS, normalise_lang, t
+from dashboard.web.meta_tags import Head
 from dashboard.web.routing import SITE_NAME, resolve
 from dashboard.web.state import parse, serialise
 
-OG_LOCALE = {"fr": "fr_FR", "en": "en_GB"}
 TITLE_KEYS = {"accueil": "title_home", "carte": "title_map", "evolution": "title_trends",
               "inegalites": "title_inequalities", "methodes": "title_methods",
               "introuvable": "title_not_found"}
-
-
-@dataclass(frozen=True)
-class Head:
-    """What the server says about one page URL."""
-
-    lang: str
-    title: str
-    description: str
-    links: dict[str, str]  # language -> query string of the same view in that language
 
 
 def page_head(path: str, search: str) -> Head:
@@ -57,34 +46,6 @@ def page_head(path: str, search: str) -> Head:
         title = t(TITLE_KEYS[page], lang)
     links = {lg: serialise(route.page, parsed.state, lg) for lg in LANGS}
     return Head(lang, f"{title} — {SITE_NAME[lang]}", t(f"desc_{page}", lang), links)
-
-
-def _meta(attr: str, key: str, value: str) -> str:
-    return f'<meta {attr}="{escape(key)}" content="{escape(value)}">'
-
-
-def head_tags(head: Head, base: str, path: str) -> str:
-    """Description, canonical and alternate links, Open Graph and Twitter card tags."""
-    url = base + path
-    other = [lg for lg in LANGS if lg != head.lang]
-    tags = [
-        _meta("name", "description", head.description),
-        f'<link rel="canonical" href="{escape(url + head.links[head.lang])}">',
-        *(f'<link rel="alternate" hreflang="{lg}" href="{escape(url + head.links[lg])}">'
-          for lg in LANGS),
-        f'<link rel="alternate" hreflang="x-default" href="{escape(url + head.links["fr"])}">',
-        _meta("property", "og:type", "website"),
-        _meta("property", "og:site_name", SITE_NAME[head.lang]),
-        _meta("property", "og:title", head.title),
-        _meta("property", "og:description", head.description),
-        _meta("property", "og:url", url + head.links[head.lang]),
-        _meta("property", "og:locale", OG_LOCALE[head.lang]),
-        *(_meta("property", "og:locale:alternate", OG_LOCALE[lg]) for lg in other),
-        _meta("name", "twitter:card", "summary"),
-        _meta("name", "twitter:title", head.title),
-        _meta("name", "twitter:description", head.description),
-    ]
-    return "\n".join(tags)
 
 
 def entry_summary(head: Head) -> str:

@@ -45,6 +45,11 @@ def message_ids() -> list[str]:
     return [m.id for m in catalogue(DEFAULT_LANG) if m.id and isinstance(m.id, str)]
 
 
+def has_message(msg: str) -> bool:
+    """True when ``msg`` is a message id of the catalogues."""
+    return msg in catalogue(DEFAULT_LANG)
+
+
 class _Keep(dict):
     """Leaves unknown placeholders in place (templates filled later)."""
 

@@ -101,7 +101,7 @@ def test_download_page(client_module, bulk_dir):
     assert "Données simulées" in html
     for name in bulk.file_names():
         assert f'href="/api/v1/bulk/{name}"' in html, name
-    assert re.search(r"\d+(,\d)? (octets|ko|Mo)", html)
+    assert re.search(r"\d+(,\d)?\u202f(octets|ko|Mo)", html)  # French notation
     assert "Licence Ouverte / Etalab 2.0" in html
 
 

@@ -51,10 +51,15 @@ def test_reversed_year_bounds_are_a_400(client):
 
 
 def test_departments_single_year_says_which_periods_exist(client):
-    response = client.get("/api/v1/indicators?level=department&period_length=1")
+    """The message says what exists, in French by default and in English on request."""
+    url = "/api/v1/indicators?level=department&period_length=1"
+    response = client.get(url, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert response.status_code == 400
     assert ("departments are published for 5-year periods: 2019-2023"
             in response.get_json()["error"])
+    french = client.get(url).get_json()["error"]
+    assert ("pour les départements, publication par périodes de 5\u202fans\u202f: 2019-2023"
+            in french), french
     response = client.get("/api/v1/indicators?level=department&year_start=2021&year_end=2021")
     assert response.status_code == 400
     assert response.get_json()["allowed"] == ["2019-2023"]
