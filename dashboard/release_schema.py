@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard.stats.standard_populations import AGE_GROUPS as STANDARD_AGE_GROUPS
+from dashboard.typography import french
 
 SCHEMA_VERSION = "1.2"
 
@@ -64,6 +65,9 @@ class Column:
     unit: str | None = None
     enum: tuple[Any, ...] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fr", french(self.fr))  # one typography for every reader
+
     def description(self, lang: str = "en") -> str:
         return self.fr if lang == "fr" else self.en
 
@@ -82,6 +86,10 @@ class Table:
     public: bool = True  # downloadable (bulk files, API)
     # Documentation rows shared by consecutive columns: first column -> (count, text).
     doc_groups: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title_fr", french(self.title_fr))
+        object.__setattr__(self, "notes_fr", french(self.notes_fr))
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

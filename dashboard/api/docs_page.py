@@ -22,19 +22,23 @@ def _allowed(schema: dict[str, Any], lang: str) -> str:
     return shown
 
 
-def _parameters(params: list[dict[str, Any]], lang: str) -> str:
+def _parameters(params: list[dict[str, Any]], lang: str, summary: str) -> str:
     if not params:
         return f"<p>{escape(t('api_no_params', lang))}</p>"
+    keys = ("api_th_param", "api_th_cardinality", "api_th_allowed", "api_th_description")
+    label = {k: escape(t(k, lang) + colon(lang)) for k in keys}  # phone layout: cells as cards
     rows = "".join(
         f"<tr><th scope=\"row\"><code>{escape(p['name'])}</code></th>"
-        f"<td>{escape(t('api_list' if p['schema'].get('type') == 'array' else 'api_single', lang))}"
-        f"</td><td>{_allowed(p['schema'], lang)}</td><td>{code(p.get('description', ''))}</td>"
+        f"<td data-label=\"{label['api_th_cardinality']}\">"
+        f"{escape(t('api_list' if p['schema'].get('type') == 'array' else 'api_single', lang))}"
+        f"</td><td data-label=\"{label['api_th_allowed']}\">{_allowed(p['schema'], lang)}</td>"
+        f"<td data-label=\"{label['api_th_description']}\">{code(p.get('description', ''))}</td>"
         "</tr>"
         for p in params)
-    heads = "".join(f'<th scope="col">{escape(t(k, lang))}</th>' for k in (
-        "api_th_param", "api_th_cardinality", "api_th_allowed", "api_th_description"))
+    heads = "".join(f'<th scope="col">{escape(t(k, lang))}</th>' for k in keys)
     return (f'<div class="table-scroll" role="region" tabindex="0" '
-            f'aria-label="{escape(t("api_parameters", lang))}"><table>'
+            f'aria-label="{escape(t("api_parameters", lang))} ({escape(summary)})">'
+            '<table class="cards">'
             f'<caption class="skip">{escape(t("api_parameters", lang))}</caption>'
             f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></div>")
 
@@ -51,7 +55,7 @@ def _operation(path: str, op: dict[str, Any], lang: str) -> str:
     return (f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{code(op["summary"])}</h2>'
             f"<p><code>GET {escape(path)}</code></p><p>{code(op.get('description', ''))}</p>"
             f"<h3>{escape(t('api_parameters', lang))}</h3>"
-            f"{_parameters(op.get('parameters', []), lang)}"
+            f"{_parameters(op.get('parameters', []), lang, op['summary'])}"
             f"<h3>{escape(t('api_responses', lang))}</h3><ul>{responses}</ul></section>")
 
 

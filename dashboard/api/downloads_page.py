@@ -92,7 +92,7 @@ def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str,
 <p>{intro}</p>
 <h2>{escape(t("dl_files", lang))}</h2>
 <div class="table-scroll" role="region" tabindex="0" aria-labelledby="files-caption">
-<table>
+<table class="cards">
 <caption id="files-caption">{escape(t("dl_files_caption", lang,
                                       release=str(info.get('release_id', ''))))}</caption>
 <thead><tr>{heads}</tr></thead>

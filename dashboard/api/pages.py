@@ -23,7 +23,13 @@ header{display:flex;justify-content:flex-end}
 .table-scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #929292;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eee}td.num{text-align:right;white-space:nowrap}
+th{background:#eee}td.num{text-align:right;white-space:nowrap}th code{overflow-wrap:normal}
+@media (max-width:40rem){table.cards,table.cards tbody,table.cards tr,table.cards th,
+table.cards td{display:block;width:auto}table.cards thead{display:none}
+table.cards tr{border:1px solid #929292;margin-bottom:.75rem}
+table.cards th,table.cards td{border:0}table.cards td.num{text-align:left}
+table.cards caption{display:block;text-align:left}
+table.cards td[data-label]::before{content:attr(data-label);font-weight:600}}
 .notice{border-left:4px solid #b34000;background:#fff4f3;padding:.5rem 1rem}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}
 """

@@ -276,6 +276,25 @@ def test_axe_other_views(driver: Any, live_url: str, axe_source: str, path: str)
     assert run_axe(driver, axe_source) == []
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/telechargements"])
+def test_api_pages_pass_axe(driver: Any, live_url: str, axe_source: str, path: str,
+                            lang: str) -> None:
+    """The API's HTML pages (no script of their own), in both languages and at phone width."""
+    driver.get(f"{live_url}{path}?lang={lang}")
+    assert driver.execute_script("return document.documentElement.lang") == lang
+    assert run_axe(driver, axe_source) == []
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(390, 900)
+        assert run_axe(driver, axe_source) == []
+        assert driver.execute_script(  # nothing wider than the phone's screen
+            "return document.documentElement.scrollWidth") <= 390
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    assert severe_logs(driver) == []
+
+
 def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/?lang=en")
     driver.find_element("css selector", ".site-nav a[href^='/carte']").click()
