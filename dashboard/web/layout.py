@@ -89,7 +89,7 @@ def footer(info: dict[str, Any], lang: str) -> html.Footer:
     return html.Footer(className="site-footer", children=[
         html.P(t("footer_release", lang, release_id=info.get("release_id", ""),
                  date=fmt_date(info.get("created_at"), lang))),
-        html.P(t("footer_licence", lang, licence=info.get("licence", ""))),
+        html.P(t("footer_licence", lang, licence=t("licence_title", lang))),
         html.Nav(**{"aria-label": t("footer_nav_label", lang)}, children=html.Ul(
             className="footer-links", children=[
                 html.Li(html.A(t("nav_downloads", lang),

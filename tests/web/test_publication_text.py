@@ -145,11 +145,12 @@ def test_corrected_parameters_are_named_as_a_reader_would(ctx: None) -> None:
 
 def test_download_page_speaks_french_throughout(dash_app: Dash) -> None:
     html_text = dash_app.server.test_client().get("/telechargements").get_data(as_text=True)
-    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", html_text, flags=re.S)
+    files = re.search(r'<table class="cards">.*?</table>', html_text, flags=re.S).group(0)
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", files, flags=re.S)
     assert rows
-    for row in rows:  # every file says what it holds, in French
+    for row in rows:  # every table says what it holds, in French
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
-        assert cells[2].strip(), row
+        assert cells[0].strip(), row
         assert "One row" not in row
     facts = re.search(r"<dl>.*?</dl>", html_text, flags=re.S).group(0)
     assert "<dd>simulated</dd>" not in facts and "<dd>observed</dd>" not in facts

@@ -62,7 +62,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                        className="notice" if simulated else None),
             ], id_="version"),
             section(t("m_citation", lang), [html.Blockquote(str(info.get("citation", ""))),
-                                            html.P(str(info.get("licence", "")))],
+                                            html.P(t("licence_title", lang))],
                     id_="citer"),
             section(t("m_api", lang), [html.P(t("m_api_text", lang)), html.Ul([
                 html.Li(html.A(t("nav_downloads", lang),
