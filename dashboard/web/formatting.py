@@ -103,3 +103,11 @@ def fmt_period(year_start: int, year_end: int, lang: str = "fr") -> str:
     if int(year_start) == int(year_end):
         return str(int(year_start))
     return f"{int(year_start)}–{int(year_end)}"
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: first letter lower-cased (``Poumon`` →
+    ``poumon``), acronyms kept (``SIR``)."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]

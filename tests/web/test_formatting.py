@@ -56,3 +56,12 @@ def test_dates_and_periods() -> None:
     assert fmt_date(dt.date(2026, 11, 29), "en") == "29 November 2026"
     assert fmt_period(2019, 2023) == "2019–2023"
     assert fmt_period(2021, 2021) == "2021"
+
+
+def test_labels_inside_a_sentence() -> None:
+    from dashboard.web.formatting import in_sentence
+
+    assert in_sentence("Poumon, bronches, trachée") == "poumon, bronches, trachée"
+    assert in_sentence("Œsophage") == "œsophage"
+    assert in_sentence("Lymphomas (Hodgkin)") == "lymphomas (Hodgkin)"
+    assert in_sentence("SIR") == "SIR" and in_sentence("") == ""

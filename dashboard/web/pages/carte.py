@@ -34,7 +34,7 @@ from dashboard.web.figures.map import (
     map_values,
 )
 from dashboard.web.figures.ranking import ranking_figure
-from dashboard.web.formatting import fmt_interval, fmt_number
+from dashboard.web.formatting import fmt_interval, fmt_number, in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages.shared import (
@@ -70,13 +70,13 @@ def _key(state: dict[str, str]) -> tuple[str, str, str, int, int, str]:
 
 
 def view_title(state: dict[str, str], lang: str) -> str:
-    """« Taux standardisé (population mondiale) : incidence, Poumon, Hommes, 2019–2023 »."""
+    """« Taux standardisé (population mondiale) : incidence, poumon, hommes, 2019–2023 »."""
     cat = queries.catalog()
     ind = INDICATORS[state["indicateur"]]
     ys, ye = parse_period(state["periode"])
     return t("map_heading", lang, indicator=ind.label(lang, state["mesure"]),
              measure=t(f"measure_{state['mesure']}_short", lang),
-             site=cat.site_label(state["localisation"], lang),
+             site=in_sentence(cat.site_label(state["localisation"], lang)),
              sex=t(f"sex_{state['sexe']}", lang).lower(),
              period=str(ys) if ys == ye else f"{ys}–{ye}")
 

@@ -19,7 +19,7 @@ from dashboard.web.components import (
     key_figure,
     scroll_box,
 )
-from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages import introuvable
@@ -119,7 +119,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     """Every data-dependent part of a profile."""
     areas = chain(level, code, lang)
     cat = queries.catalog()
-    site = cat.site_label(state["localisation"], lang)
+    site = in_sentence(cat.site_label(state["localisation"], lang))
     sex = t(f"sex_{state['sexe']}", lang).lower()
     period = state["periode"].replace("-", "–")
     tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
