@@ -94,7 +94,7 @@ def footer(info: dict[str, Any], lang: str) -> html.Footer:
             className="footer-links", children=[
                 html.Li(html.A(t("nav_downloads", lang),
                                href="/telechargements" + lang_only(lang))),
-                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs")),
+                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs" + lang_only(lang))),
                 html.Li(dcc.Link(t("footer_accessibility", lang),
                                  href="/methodes" + lang_only(lang) + "#accessibilite")),
             ])),

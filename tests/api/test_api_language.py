@@ -151,3 +151,4 @@ def test_error_messages_follow_accept_language(client, url: str, method: str,
     english_only = {f for f in foreign_texts("fr") if f in answers["en-GB,en;q=0.9"]}
     assert english_only, answers  # the English answer is made of English messages
     assert not any(f in answers[None] for f in foreign_texts("fr")), answers[None]
+

@@ -176,3 +176,12 @@ def test_download_filters_never_mix_department_and_region_codes() -> None:
     assert len(found) == 2 and all(not ("84" in q.get("geo", ()) and "department" in q["level"])
                                   for q in found)
     assert queries(fr)[0]["period_length"] == {"5"}
+
+
+def test_funnel_log_ticks_are_written_out() -> None:
+    from dashboard.web.figures.funnel import log_ticks
+
+    ticks = log_ticks(800.0, 95_000.0, "fr")
+    assert ticks["tickvals"] == [1000, 2000, 5000, 10_000, 20_000, 50_000]
+    assert ticks["ticktext"][3] == "10\u202f000"
+    assert log_ticks(3.0, 40.0, "en")["ticktext"] == ["5", "10", "20"]

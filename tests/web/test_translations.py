@@ -59,3 +59,13 @@ def test_pages_carry_no_message_of_the_other_language(ctx: None, path: str, lang
     content, _ = render(path, f"?lang={lang}")
     found = sorted(f for f in foreign if f in str(content))
     assert not found, found[:5]
+
+
+def test_dashboard_links_to_the_api_pages_in_its_language(ctx: None) -> None:
+    from dashboard.web.routing import render
+
+    for path in ("/", "/methodes"):
+        content, _ = render(path, "?lang=en")
+        text = str(content)
+        assert "/api/v1/docs?lang=en" in text and "/telechargements?lang=en" in text
+    assert "/api/v1/openapi.json?lang=en" in str(render("/methodes", "?lang=en")[0])

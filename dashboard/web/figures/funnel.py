@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.stats.funnel import sir_limits
-from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, axis, base_layout
-from dashboard.web.formatting import colon
+from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
+from dashboard.web.formatting import colon, fmt_number
+from dashboard.web.indicators import flag_label
 
 
 def funnel_limits(expected_min: float, expected_max: float,
@@ -49,13 +50,19 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                            "legendgroup": key, "showlegend": side == "low",
                            "line": {"color": "#6a6a6a", "dash": dash, "width": 1.2},
                            "hoverinfo": "skip"})
-    colours = [FLAG_COLOURS.get(f, "#6a6a6a") for f in d.sir_flag]
-    traces.append({"type": "scatter", "mode": "markers", "name": labels["areas"],
-                   "x": d.expected.round(1).tolist(), "y": d.sir.round(3).tolist(),
-                   "text": d.name.tolist(), "marker": {"color": colours, "size": 7,
-                                                       "line": {"color": "#ffffff", "width": 0.5}},
-                   "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
-                   + colon(lang) + "%{x:,.1f}<br>SIR" + colon(lang) + "%{y:,.2f}<extra></extra>"})
+    for flag in ("higher", "not_different", "lower"):  # one legend entry per comparison
+        g = d[d.sir_flag == flag]
+        if g.empty:
+            continue
+        traces.append({"type": "scatter", "mode": "markers",
+                       "name": labels["areas"] + colon(lang) + flag_label(flag, lang).lower(),
+                       "x": g.expected.round(1).tolist(), "y": g.sir.round(3).tolist(),
+                       "text": g.name.tolist(),
+                       "marker": {"color": FLAG_COLOURS[flag], "symbol": FLAG_SYMBOLS[flag],
+                                  "size": 8, "line": {"color": "#ffffff", "width": 0.5}},
+                       "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
+                       + colon(lang) + "%{x:,.1f}<br>SIR" + colon(lang)
+                       + "%{y:,.2f}<extra></extra>"})
     if highlight is not None:
         h = d[d.geo_code == highlight]
         if not h.empty:
@@ -71,4 +78,14 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
         separators=",\u202f" if lang == "fr" else ".,",
         shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 1,
                  "line": {"color": ACCENT, "width": 1}}],
-        xaxis=axis(labels["expected"], type="log"), yaxis=axis("SIR"))}
+        xaxis=axis(labels["expected"], type="log", **log_ticks(x[0], x[-1], lang)),
+        yaxis=axis("SIR"))}
+
+
+def log_ticks(low: float, high: float, lang: str) -> dict[str, Any]:
+    """Ticks of a log axis at 1, 2 and 5 × 10ⁿ, written out in the reader's notation (plotly's
+    own labels read « 10k 2 3 » for 10 000, 20 000, 30 000)."""
+    values = [m * 10.0 ** e for e in range(int(np.floor(np.log10(max(low, 1e-9)))),
+                                           int(np.ceil(np.log10(max(high, 1.0)))) + 1)
+              for m in (1, 2, 5) if low <= m * 10.0 ** e <= high]
+    return {"tickvals": values, "ticktext": [fmt_number(v, lang, 0) for v in values]}

@@ -67,8 +67,9 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
             section(t("m_api", lang), [html.P(t("m_api_text", lang)), html.Ul([
                 html.Li(html.A(t("nav_downloads", lang),
                                href="/telechargements" + lang_only(lang))),
-                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs")),
-                html.Li(html.A(t("m_api_openapi", lang), href="/api/v1/openapi.json"))])],
+                html.Li(html.A(t("nav_api", lang), href="/api/v1/docs" + lang_only(lang))),
+                html.Li(html.A(t("m_api_openapi", lang),
+                               href="/api/v1/openapi.json" + lang_only(lang)))])],
                     id_="api"),
             section(t("m_accessibility", lang), [html.P(t("m_accessibility_text", lang))],
                     id_="accessibilite"),
