@@ -172,8 +172,10 @@ def _split_label(cat: Catalogue, column: str, value: Any, lang: str) -> str:
         return period_label(value)
     if column == "geo_code":
         return next((n for lv, c, n, _p in cat.areas if c == value), str(value))
-    if column in ("sex", "level"):
-        return t(f"{'sex' if column == 'sex' else 'group'}_{value}", lang).lower()
+    if column == "sex":
+        return t(f"sex_{value}", lang).lower()
+    if column == "level":  # « France » keeps its capital, « régions » has none
+        return t(f"group_{value}", lang)
     return cat.label(column, str(value), lang)
 
 

@@ -69,3 +69,12 @@ def test_dashboard_links_to_the_api_pages_in_its_language(ctx: None) -> None:
         text = str(content)
         assert "/api/v1/docs?lang=en" in text and "/telechargements?lang=en" in text
     assert "/api/v1/openapi.json?lang=en" in str(render("/methodes", "?lang=en")[0])
+
+
+def test_download_groups_keep_proper_names(ctx: None) -> None:
+    """« Télécharger les données (France et départements) », never « (france … »."""
+    from dashboard.web.routing import render
+
+    text = str(render("/territoire/departement/69", "?lang=fr")[0])
+    assert "(France et départements)" in text and "(france" not in text
+
