@@ -16,6 +16,7 @@ from dashboard.web.components import (
     scroll_box,
     select,
 )
+from dashboard.web.formatting import in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
@@ -68,8 +69,8 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     pooled = state["rythme"] == "quinquennal"
     ind = INDICATORS[state["indicateur"]]
     measure, sex = state["mesure"], state["sexe"]
-    caption = (f"{ind.label(lang, measure)} — {t('measure_' + measure, lang)}, "
-               f"{cat.site_label(state['localisation'], lang)}, "
+    caption = (f"{ind.label(lang, measure)} — {in_sentence(t('measure_' + measure, lang))}, "
+               f"{in_sentence(cat.site_label(state['localisation'], lang))}, "
                f"{t('sex_' + sex, lang).lower()}")
     areas = areas_of(state, lang)
     view = trend_view(areas, state["mesure"], state["localisation"], state["sexe"],
