@@ -21,10 +21,8 @@ from typing import Any
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
-from dashboard.web.i18n import DEFAULT_LANG, LANGS, t
+from dashboard.web.i18n import accepted_lang, t
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 DEFAULTS = {"API_RATE_LIMIT": "300/minute", "CALLBACK_RATE_LIMIT": "600/minute"}
@@ -84,8 +82,7 @@ class RateLimited:
     def _too_many(item: RateLimitItem, environ: dict[str, Any],
                   start_response: Callable[..., Any]) -> list[bytes]:
         retry = item.get_expiry()
-        lang = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept
-                                   ).best_match(LANGS, default=DEFAULT_LANG) or DEFAULT_LANG
+        lang = accepted_lang(environ.get("HTTP_ACCEPT_LANGUAGE"))
         body = json.dumps({"error": t("api_err_rate", lang, amount=item.amount, seconds=retry),
                            "retry_after": retry}, ensure_ascii=False).encode()
         start_response("429 TOO MANY REQUESTS", [

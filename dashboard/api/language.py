@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import request
 
-from dashboard.web.i18n import DEFAULT_LANG, LANGS, normalise_lang
+from dashboard.web.i18n import accepted_lang, normalise_lang
 
 LANG_PARAM = "lang"
 
@@ -21,4 +21,4 @@ def page_lang() -> str:
 
 def error_lang() -> str:
     """Language of an error message: the best match of ``Accept-Language``, else French."""
-    return request.accept_languages.best_match(LANGS, default=DEFAULT_LANG) or DEFAULT_LANG
+    return accepted_lang(request.headers.get("Accept-Language"))

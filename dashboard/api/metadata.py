@@ -17,9 +17,10 @@ LICENCE = {
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
 # Release facts every file carries (HTTP headers, sidecars, Parquet schema metadata).
-RELEASE_FACTS = ("release_id", "data_kind", "created_at", "standards", "interval_methods",
-                 "suppression_threshold", "suppression_rule", "citation", "licence", "sources",
-                 "schema_version")
+RELEASE_FACTS = ("release_id", "data_kind", "created_at", "standards", "standards_fr",
+                 "interval_methods", "interval_methods_fr", "suppression_threshold",
+                 "suppression_rule", "suppression_rule_fr", "citation", "licence", "sources",
+                 "sources_fr", "schema_version")
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):

@@ -18,6 +18,8 @@ from io import BytesIO
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -75,6 +77,12 @@ def count_areas(n: int, level: str, lang: str = DEFAULT_LANG) -> str:
     key = f"n_areas_{level}"
     return _fill(translations(normalise_lang(lang)).ngettext(key, key + "_plural", n),
                  {"n": n})
+
+
+def accepted_lang(header: str | None) -> str:
+    """The language of ``Accept-Language`` we speak best, French when it names neither."""
+    accept = parse_accept_header(header, LanguageAccept)
+    return accept.best_match(LANGS, default=DEFAULT_LANG) or DEFAULT_LANG
 
 
 def normalise_lang(value: str | None) -> str:

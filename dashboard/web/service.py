@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import cache_fallback, health, observability, ratelimit, release_watch
 from dashboard.web import callback_guard, queries, security
+from dashboard.web.i18n import LANGS, accepted_lang, t
 
 API_PREFIX = "/api/v1/"
 GEO_PATH = re.compile(r"^/geo/([^/]+)/")
@@ -44,8 +45,10 @@ def install(app: Dash) -> None:
     @server.errorhandler(RequestEntityTooLarge)
     def _too_large(_exc: RequestEntityTooLarge) -> Response:
         limit = server.config["MAX_CONTENT_LENGTH"] // 1024
-        response = jsonify(error=f"request too large (at most {limit} kB)")
+        lang = accepted_lang(request.headers.get("Accept-Language"))
+        response = jsonify(error=t("api_err_too_large", lang, limit=limit))
         response.status_code = 413
+        response.headers["Content-Language"] = lang
         return response
 
     @server.before_request
@@ -80,12 +83,15 @@ def request_line_length(environ: dict[str, Any]) -> int:
 def limit_request_line(app: WSGIApp, limit: int = MAX_REQUEST_LINE) -> WSGIApp:
     """Answer a request line longer than ``limit`` bytes with a JSON ``414`` (every error of
     the service is JSON; gunicorn's own limit is set above this one, see deploy/)."""
-    body = json.dumps({"error": f"request line too long (at most {limit} bytes): use fewer "
-                                "or shorter filter values, or the bulk files"}).encode()
+    bodies = {lang: json.dumps({"error": t("api_err_too_long", lang, limit=limit)},
+                               ensure_ascii=False).encode() for lang in LANGS}
 
     def wrapped(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if request_line_length(environ) > limit:
+            lang = accepted_lang(environ.get("HTTP_ACCEPT_LANGUAGE"))
+            body = bodies[lang]
             start_response("414 URI Too Long", [("Content-Type", "application/json"),
+                                                ("Content-Language", lang),
                                                 ("Content-Length", str(len(body))),
                                                 ("Cache-Control", "no-store")])
             return [body]

@@ -75,11 +75,13 @@ def test_proxy_caches_per_release_and_sets_headers(stack: Stack) -> None:
 
 
 def test_oversized_request_gets_a_json_413(stack: Stack) -> None:
-    req = urllib.request.Request(stack.url + "/_dash-update-component", data=b"x" * 100_000,
-                                 headers={"Content-Type": "application/json"})
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(req, timeout=10)
-    assert caught.value.code == 413 and "too large" in json.loads(caught.value.read())["error"]
+    for lang, text in (("en-GB,en;q=0.8", "too large"), ("fr-FR", "trop volumineuse")):
+        req = urllib.request.Request(stack.url + "/_dash-update-component", data=b"x" * 100_000,
+                                     headers={"Content-Type": "application/json",
+                                              "Accept-Language": lang})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(req, timeout=10)
+        assert caught.value.code == 413 and text in json.loads(caught.value.read())["error"]
 
 
 def test_load_survives_faults(stack: Stack, second_release: Path, tmp_path: Path) -> None:
@@ -127,7 +129,7 @@ def test_rate_limit_through_the_proxy_is_a_json_429(stack: Stack) -> None:
         answers = list(pool.map(lambda _: get(url), range(240)))
     limited = [a for a in answers if a[0] == 429]
     assert limited and all(a[0] in (200, 429) for a in answers)
-    assert "too many requests" in json.loads(limited[0][2])["error"]
+    assert "trop de requêtes" in json.loads(limited[0][2])["error"]  # French by default
     assert limited[0][1]["Retry-After"] == "1"
 
 

@@ -34,7 +34,7 @@ def test_limit_per_client_with_a_json_429() -> None:
     assert [call(app, "/api/v1/x")[0][:3] for _ in range(2)] == ["200", "200"]
     status, headers, body = call(app, "/api/v1/x")
     assert status.startswith("429") and int(headers["Retry-After"]) > 0
-    assert "too many requests" in json.loads(body)["error"]
+    assert "trop de requêtes" in json.loads(body)["error"]  # French unless asked otherwise
     assert call(app, "/api/v1/x", client="203.0.113.8")[0].startswith("200")  # another client
     assert call(app, "/carte")[0].startswith("200")  # pages are not limited here
 

@@ -58,9 +58,13 @@ def test_malformed_bodies_get_a_400(dash_app: Dash, body: Any) -> None:
 
 
 def test_oversized_callback_gets_a_json_413(dash_app: Dash) -> None:
-    r = dash_app.server.test_client().post("/_dash-update-component", data=b"x" * 300_000,
-                                           content_type="application/json")
+    client = dash_app.server.test_client()
+    r = client.post("/_dash-update-component", data=b"x" * 300_000,
+                    content_type="application/json", headers={"Accept-Language": "en"})
     assert r.status_code == 413 and "too large" in r.get_json()["error"]
+    r = client.post("/_dash-update-component", data=b"x" * 300_000,
+                    content_type="application/json")  # French by default
+    assert r.status_code == 413 and "trop volumineuse" in r.get_json()["error"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -160,9 +164,11 @@ def test_metrics_count_requests_per_route(dash_app: Dash) -> None:
 
 def test_long_request_line_is_a_json_414(dash_app) -> None:
     client = dash_app.server.test_client()
-    response = client.get("/api/v1/indicators?geo=" + ",".join(["FR"] * 1500))
+    url = "/api/v1/indicators?geo=" + ",".join(["FR"] * 1500)
+    response = client.get(url, headers={"Accept-Language": "en-GB"})
     assert response.status_code == 414 and response.is_json
     assert "too long" in response.get_json()["error"]
+    assert "trop longue" in client.get(url).get_json()["error"]
     assert client.get("/api/v1/indicators?geo=" + ",".join(["FR"] * 900)).status_code == 200
 
 
