@@ -75,4 +75,6 @@ def test_wheel_installed_elsewhere_serves_a_release(fixture_release: Path,
             continue
         for column in CONTRACT[table].columns:
             prop = schemas[table]["properties"][column.name]
-            assert prop.get("description") == column.en, f"{table}.{column.name}"
+            # the description's default language is French (?lang=en for English)
+            assert prop.get("description") == column.description("fr"), \
+                f"{table}.{column.name}"
