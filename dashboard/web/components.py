@@ -117,13 +117,18 @@ class DataTable(Component):
 
 
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
-               numeric: Sequence[bool] | None = None) -> DataTable:
-    """An accessible table: caption, column headers, first cell of each row as row header."""
+               numeric: Sequence[bool] | None = None, stack: bool = False) -> DataTable:
+    """An accessible table: caption, column headers, first cell of each row as row header.
+
+    ``stack``: on a phone each row is shown as a card, every cell labelled with its column
+    (for a few rows of long texts, e.g. trend segments); the table keeps its roles.
+    """
     numeric = numeric or [False] + [True] * (len(columns) - 1)
     rows = [["" if v is None else str(v) for v in row] for row in rows]
     if any(len(r) != len(columns) for r in [numeric, *rows]):
         raise ValueError("every row and the numeric flags need one value per column")
-    return DataTable(columns, rows, caption, numeric, className="data-table")
+    return DataTable(columns, rows, caption, numeric,
+                     className="data-table stack" if stack else "data-table")
 
 
 def table_details(table: DataTable, lang: str, open_: bool = False) -> html.Details:

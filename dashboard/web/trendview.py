@@ -99,5 +99,6 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
     ttable = data_table([t("area", lang), t("trend_label", lang), t("aapc", lang),
                          t("aapc_last5", lang), t("segments", lang)],
                         trend_rows(areas, measure, site, sex, lang),
-                        t("trend_table_title", lang), [False, False, True, True, False])
+                        t("trend_table_title", lang), [False, False, True, True, False],
+                        stack=True)
     return TrendView(fig, summary, ttable, table_details(table, lang))

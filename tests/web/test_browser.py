@@ -296,6 +296,24 @@ def test_api_pages_pass_axe(driver: Any, live_url: str, axe_source: str, path: s
     assert severe_logs(driver) == []
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_profile_at_phone_width(driver: Any, live_url: str, axe_source: str, lang: str) -> None:
+    """At 390 px the page is no wider than the screen, the comparison and trend tables are
+    cards whose cells say their column, and axe still finds nothing."""
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(390, 900)
+        open_page(driver, f"{live_url}/territoire/region/84?lang={lang}")
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        shown = driver.execute_script(
+            "const td = document.querySelector('table.stack td[data-label]');"
+            "return [getComputedStyle(td).display, getComputedStyle(td, '::before').content];")
+        assert shown[0] == "block" and shown[1] not in ("none", "normal", "")
+        assert run_axe(driver, axe_source) == []
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
 def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/?lang=en")
     driver.find_element("css selector", ".site-nav a[href^='/carte']").click()

@@ -92,7 +92,7 @@ def comparison_table(areas: list[Area], state: dict[str, str], lang: str) -> Dat
     cases = t("deaths" if state["mesure"] == "mortality" else "cases", lang)
     rate = f"{t('asr_world_short', lang)} ({t('unit_rate_short', lang)})"
     return data_table([t("area", lang), cases, rate, t("interval", lang), "SIR"], rows,
-                      t("vs_france", lang))
+                      t("vs_france", lang), stack=True)
 
 
 def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:

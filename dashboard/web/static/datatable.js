@@ -5,19 +5,23 @@
     'use strict';
     var h = window.React.createElement;
 
+    /* Explicit ARIA roles keep the table a table for screen readers when a phone's style
+     * shows its rows as cards (CSS display changes drop native table semantics). */
     function DataTable(props) {
         var numeric = props.numeric || [];
+        var columns = props.columns || [];
         var cls = function (i) { return numeric[i] ? 'num' : undefined; };
-        var head = h('thead', null, h('tr', null, (props.columns || []).map(function (c, i) {
-            return h('th', {key: i, scope: 'col', className: cls(i)}, c);
+        var head = h('thead', {role: 'rowgroup'}, h('tr', {role: 'row'}, columns.map(function (c, i) {
+            return h('th', {key: i, scope: 'col', role: 'columnheader', className: cls(i)}, c);
         })));
-        var body = h('tbody', null, (props.rows || []).map(function (row, r) {
-            return h('tr', {key: r}, row.map(function (v, i) {
-                return i === 0 ? h('th', {key: i, scope: 'row'}, v)
-                    : h('td', {key: i, className: cls(i)}, v);
+        var body = h('tbody', {role: 'rowgroup'}, (props.rows || []).map(function (row, r) {
+            return h('tr', {key: r, role: 'row'}, row.map(function (v, i) {
+                return i === 0 ? h('th', {key: i, scope: 'row', role: 'rowheader'}, v)
+                    : h('td', {key: i, role: 'cell', className: cls(i),
+                               'data-label': columns[i]}, v);
             }));
         }));
-        return h('table', {id: props.id, className: props.className},
+        return h('table', {id: props.id, className: props.className, role: 'table'},
                  h('caption', null, props.caption), head, body);
     }
 
