@@ -19,7 +19,7 @@ body{font-family:system-ui,sans-serif;line-height:1.5;max-width:72rem;margin:0 a
 padding:1rem;color:#1e1e1e;background:#fff}
 a{color:#000091}a:focus,summary:focus{outline:3px solid #0a76f6;outline-offset:2px}
 code{background:#f0f0f0;padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}
-header{display:flex;justify-content:flex-end}
+header{display:flex;justify-content:space-between;gap:1rem}
 .table-scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #929292;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -54,7 +54,9 @@ def layout(title: str, description: str, body: str, lang: str) -> str:
     """A complete HTML page in ``lang`` around ``body``."""
     head = Head(lang, title, description, lang_links())
     other = next(lg for lg in LANGS if lg != lang)
-    switch = (f'<header><a href="{escape(head.links[other])}" hreflang="{other}" lang="{other}" '
+    home = "/" if lang == DEFAULT_LANG else f"/?lang={lang}"
+    switch = (f'<header><a href="{home}">{escape(t("site_title", lang))}</a>'
+              f'<a href="{escape(head.links[other])}" hreflang="{other}" lang="{other}" '
               f'aria-label="{escape(t("switch_lang_label", lang))}">'
               f'{escape(t("switch_lang", lang))}</a></header>')
     return (
