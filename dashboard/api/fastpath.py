@@ -35,6 +35,7 @@ from werkzeug.http import quote_etag
 from werkzeug.wrappers import Request
 
 from dashboard.api.formats import DIALECTS, FORMATS
+from dashboard.api.microcache import WSGIApp, call_capturing, read_all
 from dashboard.api.params import ENDPOINTS, Endpoint, codebook, validate
 from dashboard.api.responses import etag_for
 from dashboard.catalogue import Catalogue, catalogue
@@ -42,7 +43,6 @@ from dashboard.catalogue import Catalogue, catalogue
 if TYPE_CHECKING:
     from dashboard.api.routes import ApiState
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 MAX_TEMPLATES = 256
 _VARYING = ("etag", "content-length")
 
@@ -159,19 +159,8 @@ class FastData:
                key: tuple[str, ...], etag: str, body: bytes, plain: bytes) -> Iterable[bytes]:
         """Let Flask answer; keep its status and headers as the key's template if its answer
         is the one computed here (the same bytes once decoded: gzip stamps the time)."""
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured.update(status=status, headers=list(headers))
-            return start_response(status, headers, exc_info)
-
-        result = self.app(environ, capture)
-        try:
-            flask_body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
+        result, captured = call_capturing(self.app, environ, start_response)
+        flask_body = read_all(result)
         headers = {name.lower(): value for name, value in captured.get("headers", [])}
         if not captured.get("status", "").startswith("200 "):
             return [flask_body]  # an error (a release being switched, say): learn later
