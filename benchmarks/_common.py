@@ -46,6 +46,39 @@ def fetch(port: int, path: str, sink: bool = False) -> tuple[int, bytes | int]:
         conn.close()
 
 
+class KeepAlive:
+    """One HTTP/1.1 connection reused request after request (as nginx keeps its upstream
+    connections, ``deploy/nginx``); opened again when the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+
+    def fetch(self, path: str, sink: bool = False) -> tuple[int, bytes | int]:
+        """Like :func:`fetch`, on the kept connection."""
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=600)
+            try:
+                self.conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+                response = self.conn.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.close()  # the server closed an idle connection: once more on a new one
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                self.close()
+            return response.status, len(body) if sink else body
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     """Wait until ``path`` answers 200 (raises if the server exits or never answers)."""
     deadline = time.monotonic() + timeout

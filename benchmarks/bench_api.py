@@ -1,7 +1,7 @@
 """Benchmark of the data API (prints figures; not a test).
 
 Usage: ``python benchmarks/bench_api.py [RELEASE] [--seconds S] [--rows N] [--no-datasette]
-[--mode warm|cold|both]``
+[--mode warm|cold|both] [--keep-alive] [--ref GIT_REF]``
 
 RELEASE defaults to ``data/indicators.duckdb``, else the synthetic test fixture (built into a
 temporary directory; ``--rows N`` then enlarges its ``indicator`` table to about N rows by
@@ -10,9 +10,13 @@ repeating it over earlier years, so the streaming test has something to stream).
 1. Streaming: the whole ``indicator`` table as CSV in one request while sampling the server
    workers' resident memory (``VmRSS`` in ``/proc``); target: growth ≤ 200 MB.
 2. Throughput of filtered CSV requests, 1 and 8 concurrent clients (client processes, one
-   connection per request), servers side by side and measured in interleaved rounds (the best
-   round is kept: other load on the machine only ever slows a run down), with the median
-   latency seen by the clients:
+   connection per request; with ``--keep-alive`` each client reuses one HTTP/1.1 connection,
+   as nginx does with its upstream keep-alive connections in the deployment — gunicorn's
+   gthread workers and Datasette's uvicorn both keep connections open, so every server is
+   measured the same way; a new connection costs about 0.15-0.2 ms of every request, client
+   and server side, which no server's own work can remove), servers side by side and
+   measured in interleaved rounds (the best round is kept: other load on the machine only
+   ever slows a run down), with the median latency seen by the clients:
    - **warm**: 24 typical map-view URLs, cycled (repeated queries: caches help);
    - **cold**: every request a query nobody asked before, drawn from every map view of the
      catalogue (measure × site × sex × level × period) and every regional zoom of the
@@ -26,7 +30,9 @@ repeating it over earlier years, so the streaming test has something to stream).
    - Datasette serving the same table exported to SQLite (installed into a temporary
      virtualenv, never a project dependency; skipped when it cannot be installed),
    - the same response bytes as static files (werkzeug ``SharedDataMiddleware`` under the same
-     gunicorn setup; warm only).
+     gunicorn setup; warm only),
+   - with ``--ref GIT_REF``, our API at that commit (a temporary ``git worktree``, same
+     virtualenv, release, setup and URLs): before/after figures from the same run.
    Targets: warm ≥ 10× Datasette, cold (1 client) ≥ 5× Datasette, warm ≥ 1/3 of static.
 
 Everything listens on 127.0.0.1 only; every loop is bounded by a duration and a count.
@@ -58,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import (
     HOST,
     ROOT,
+    KeepAlive,
     children,
     fetch,
     format_table,
@@ -66,6 +73,7 @@ from benchmarks._common import (
     load_line,
     server,
 )
+from benchmarks.bench_browser import git, ref_worktree
 from dashboard.release_schema import columns
 
 MAX_REQUESTS = 200_000  # per client process and run, on top of the duration bound
@@ -144,7 +152,9 @@ class Run:
     exhausted: bool = False
 
 
-def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue) -> None:
+def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue,
+            keep_alive: bool = False) -> None:
+    kept = KeepAlive(port) if keep_alive else None
     order = work.paths[:]
     random.Random(seed).shuffle(order)
     done = errors = size = 0
@@ -157,11 +167,13 @@ def _client(port: int, work: Workload, seconds: float, seed: int, out: mp.Queue)
             exhausted = True
             break
         start = time.perf_counter()
-        status, body = fetch(port, path, sink=True)
+        status, body = kept.fetch(path, sink=True) if kept else fetch(port, path, sink=True)
         latencies.append(time.perf_counter() - start)
         errors += status != 200
         size += int(body)
         done += 1
+    if kept:
+        kept.close()
     out.put((done, errors, statistics.median(latencies) if latencies else float("nan"),
              exhausted, size))
 
@@ -174,10 +186,11 @@ def check(port: int, paths: list[str]) -> None:
             raise RuntimeError(f"{path}: HTTP {status}")
 
 
-def throughput(port: int, work: Workload, clients: int, seconds: float) -> Run:
+def throughput(port: int, work: Workload, clients: int, seconds: float,
+               keep_alive: bool = False) -> Run:
     """Requests per second with ``clients`` concurrent client processes."""
     queue: mp.Queue = mp.Queue()
-    procs = [mp.Process(target=_client, args=(port, work, seconds, i, queue))
+    procs = [mp.Process(target=_client, args=(port, work, seconds, i, queue, keep_alive))
              for i in range(clients)]
     start = time.perf_counter()
     for proc in procs:
@@ -372,8 +385,12 @@ def report(runs: dict[str, dict[tuple[str, int], list[Run]]], rounds: int) -> No
     targets = {("Datasette", "warm"): "≥ 10", ("Datasette", "cold"): "≥ 5 (1 client)",
                ("static files", "warm"): "≥ 0.33"}
     ratio_rows = []
-    for mine in ("our API", "API, no cache"):
+    refs = [name for name in runs if name.startswith("API @")]
+    targets.update({(ref, mode): "" for ref in refs for mode in ("warm", "cold")})
+    for mine in ("our API", "API, no cache", *refs):
         for (other, mode), target in targets.items():
+            if other == mine:
+                continue
             keys = [(mine, (mode, c)) for c in CLIENTS] + [(other, (mode, c)) for c in CLIENTS]
             if all(k in best for k in keys):
                 ratio_rows.append([f"{mine} / {other}", mode,
@@ -392,6 +409,9 @@ def main() -> None:
                         help="indicator rows of the enlarged fixture")
     parser.add_argument("--mode", choices=("warm", "cold", "both"), default="both")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--ref", help="git ref whose API is also measured (temporary worktree)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="each client reuses one connection (as nginx upstream does)")
     args = parser.parse_args()
     modes = ("warm", "cold") if args.mode == "both" else (args.mode,)
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
@@ -436,6 +456,14 @@ def main() -> None:
                 static_app = f"benchmarks.bench_api:static_app('{static_dir}')"
                 stack.enter_context(server(gunicorn(static_app, sport), sport, static_paths[0]))
                 targets["static files"] = Target(sport, Workload(static_paths), None)
+            if args.ref:  # the same API at another commit, same setup, same workloads
+                tree = stack.enter_context(ref_worktree(args.ref, work))
+                rport = free_port()
+                stack.enter_context(server(gunicorn(app, rport), rport, "/api/v1/release",
+                                           {**env, "PYTHONPATH": str(tree)}, cwd=tree))
+                label = f"API @{args.ref} ({git('rev-parse', '--short', 'HEAD', cwd=tree)})"
+                targets[label] = Target(rport, Workload(paths) if warm else None,
+                                        [api_path(f) for f in unique] if cold else None)
             binary = None if args.no_datasette else install_datasette(work)
             if binary:
                 db = work / "indicators.db"
@@ -467,12 +495,14 @@ def main() -> None:
                 for name, target in targets.items():
                     for clients in CLIENTS if target.warm else ():
                         runs[name].setdefault(("warm", clients), []).append(
-                            throughput(target.port, target.warm, clients, args.seconds))
+                            throughput(target.port, target.warm, clients, args.seconds,
+                                       args.keep_alive))
                     for i, clients in enumerate(CLIENTS if target.cold else ()):
                         work = Workload(cold_slice(target.cold, r * len(CLIENTS) + i, n_runs),
                                         cold=True)
                         runs[name].setdefault(("cold", clients), []).append(
-                            throughput(target.port, work, clients, args.seconds))
+                            throughput(target.port, work, clients, args.seconds,
+                                       args.keep_alive))
                         sent[name] += work.used()
         print("  cold URLs sent: " + ", ".join(f"{name} {n:,}" for name, n in sent.items()
                                                 if n))

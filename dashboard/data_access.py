@@ -8,6 +8,7 @@ build every statement in ``dashboard.release_reads``, never passing user text as
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -51,6 +52,12 @@ class Release:
                     self._con = duckdb.connect(str(self.path), read_only=True)
                     self._pid = pid
         return self._con
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Release]:
+        """This release for the duration of the block (a live release keeps the one in force
+        open until the block ends: :meth:`dashboard.release_watch.LiveRelease.pinned`)."""
+        yield self
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the process connection (one per thread of use)."""

@@ -16,11 +16,13 @@ previous release stays readable for the URLs that name it (``by_id``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -93,6 +95,19 @@ class LiveRelease:
                 pinned = pins[id(self)] = (self, self._acquire(pin=True))
             return pinned[1]
         return self._acquire(pin=False)
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Release]:
+        """The release in force, kept open (not drained) until the block ends: for code that
+        reads a release outside a Flask request (the API's WSGI fast path)."""
+        if has_app_context() and current_app.extensions.get(EXTENSION_KEY):
+            yield self.current()  # already pinned for the whole request
+            return
+        release = self._acquire(pin=True)
+        try:
+            yield release
+        finally:
+            self.unpin(release)
 
     def refresh(self) -> None:
         """Look at the path again at the next call (e.g. a page names a release we don't have)."""

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "API_DOWNLOAD_DIR": None,  # bulk cache; default: downloads/ next to the release file
     "API_MICROCACHE": True,  # replay small cacheable responses before Flask (see microcache)
     "API_BODY_CACHE": 512,  # encoded bodies kept per process (0: off)
+    "API_FAST_PATH": True,  # answer data requests before Flask when it can (see fastpath)
 }
 
 
@@ -34,8 +35,10 @@ def init_app(server: Flask, release: Release | None = None) -> None:
 
     Settings (``server.config``, else the environment variable of the same name):
     ``API_MAX_ROWS``, ``API_MAX_AGE``, ``API_BATCH_ROWS``, ``API_DOWNLOAD_DIR``,
-    ``API_MICROCACHE``, ``API_BODY_CACHE``. The micro-cache wraps ``server.wsgi_app``.
+    ``API_MICROCACHE``, ``API_BODY_CACHE``, ``API_FAST_PATH``. The fast path of the data
+    endpoints wraps ``server.wsgi_app``, the micro-cache wraps both.
     """
+    from dashboard.api.fastpath import FastData
     from dashboard.api.microcache import MicroCache
     from dashboard.api.responses import BodyCache
     from dashboard.api.routes import API_PREFIX, EXTENSION_KEY, ApiState, bp, compressor
@@ -54,9 +57,15 @@ def init_app(server: Flask, release: Release | None = None) -> None:
         bodies=BodyCache(max_items=int(setting("API_BODY_CACHE"))),
     )
     server.register_blueprint(bp)
-    if str(setting("API_MICROCACHE")).lower() not in ("0", "false", "no", "off"):
+    if _enabled(setting("API_FAST_PATH")):
+        server.wsgi_app = FastData(server.wsgi_app, state, API_PREFIX)  # type: ignore
+    if _enabled(setting("API_MICROCACHE")):
         server.wsgi_app = MicroCache(server.wsgi_app, state.release_id_or_none,  # type: ignore
                                      API_PREFIX)
+
+
+def _enabled(value: Any) -> bool:
+    return str(value).lower() not in ("0", "false", "no", "off")
 
 
 def download_url(table: str, fmt: str = "csv", **filters: Any) -> str:

@@ -21,6 +21,29 @@ _NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary", "x-release-id", "x-dat
                          "access-control-allow-origin", "access-control-expose-headers"}
 
 
+def call_capturing(app: WSGIApp, environ: dict[str, Any], start_response: Callable[..., Any],
+                   ) -> tuple[Iterable[bytes], dict[str, Any]]:
+    """Call ``app``; also returns the status and headers it starts its response with (filled
+    in once the app has called ``start_response``: at the latest, when ``result`` is read)."""
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured.update(status=status, headers=list(headers))
+        return start_response(status, headers, exc_info)
+
+    return app(environ, capture), captured
+
+
+def read_all(result: Iterable[bytes]) -> bytes:
+    """A WSGI response body as bytes (the iterable closed however reading ends)."""
+    try:
+        return b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+
+
 class MicroCache:
     """Wraps a WSGI app (``server.wsgi_app``); ``release_id()`` returns None when unavailable."""
 
@@ -58,21 +81,10 @@ class MicroCache:
                 self._items.move_to_end(key)
         if hit is not None:
             return self._replay(environ, start_response, *hit)
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured.update(status=status, headers=headers)
-            return start_response(status, headers, exc_info)
-
-        result = self.app(environ, capture)
+        result, captured = call_capturing(self.app, environ, start_response)
         if not self._cacheable(captured):
             return result
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
+        body = read_all(result)
         if environ["REQUEST_METHOD"] == "GET" and len(body) <= self.max_body:
             with self._lock:
                 self._items[key] = (captured["status"], list(captured["headers"]), body)

@@ -32,13 +32,33 @@ def _queries(release: Release, seed: int = 12) -> Iterator[str]:
             yield f"/api/v1/{name}?{'&'.join([*args, f'format={fmt}'])}"
 
 
-def test_index_and_duckdb_give_the_same_bytes(app_factory, fixture_release,
+def _views(release: Release, seed: int = 5) -> Iterator[str]:
+    """Map views and series of the cell endpoints: every series filter given (one value or a
+    few), with period bounds, some with ``status`` (rows no longer consecutive)."""
+    rng = random.Random(seed)
+    cat = catalogue(release)
+    for name in ("indicators", "inequalities", "inequality-summary", "trends"):
+        book = codebook(cat, ENDPOINTS[name])
+        for _ in range(10):
+            args = [f"{key}={','.join(rng.sample(list(book[source]), k=rng.choice((1, 1, 2))))}"
+                    for key, source in (("measure", "measure"), ("site", "site_code"),
+                                        ("sex", "sex"), ("level", "level"))]
+            if book.get("year_start"):
+                args.append(f"year_start={rng.choice(book['year_start'])}")
+            if rng.random() < 0.5:
+                args.append(f"status={rng.choice(book['status'])}")
+            yield f"/api/v1/{name}?{'&'.join(args)}&format={rng.choice(['csv', 'csv-excel'])}"
+
+
+@pytest.mark.parametrize("max_runs", [256, 1])  # row runs sliced, or gathered by Arrow
+def test_index_and_duckdb_give_the_same_bytes(app_factory, fixture_release, max_runs: int,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dashboard.api.memindex.MAX_RUNS", max_runs)
     indexed: flask.Flask = app_factory()
     plain: flask.Flask = app_factory()
     monkeypatch.setattr(plain.extensions["registre_api"], "index", _NoIndex())
-    urls = list(_queries(Release(fixture_release)))
-    assert len(urls) > 80
+    urls = list(_queries(Release(fixture_release))) + list(_views(Release(fixture_release)))
+    assert len(urls) > 120
     a, b = indexed.test_client(), plain.test_client()
     statuses, rows = set(), 0
     for url in urls:
