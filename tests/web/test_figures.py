@@ -185,3 +185,20 @@ def test_funnel_log_ticks_are_written_out() -> None:
     assert ticks["tickvals"] == [1000, 2000, 5000, 10_000, 20_000, 50_000]
     assert ticks["ticktext"][3] == "10\u202f000"
     assert log_ticks(3.0, 40.0, "en")["ticktext"] == ["5", "10", "20"]
+
+
+def test_ranking_frame_is_the_same_for_every_view_of_a_level() -> None:
+    """Margin and height come from the level's areas, not the ones shown: a change of site
+    or sex hiding the longest name redraws once (no automargin pass, no resize)."""
+    from dashboard.web.figures.ranking import label_margin, ranking_figure
+
+    names = ["Ain", "Alpes-de-Haute-Provence", "Var"]
+    labels = {f: f for f in ("higher", "lower", "not_different")}
+    frames = []
+    for values in ([1.0, 2.0, 3.0], [1.0, None, 3.0]):  # the long name suppressed
+        df = pd.DataFrame({"name": names, "v": values, "sir_flag": ["higher"] * 3})
+        layout = ranking_figure(df, "v", None, None, 2.0, "x", labels, "fr")["layout"]
+        frames.append((layout["margin"]["l"], layout["height"],
+                       layout["yaxis"]["automargin"]))
+    assert frames[0] == frames[1] and frames[0][2] is False
+    assert label_margin(pd.Series(names)) == 183  # 23 characters × 7.4 px + 12

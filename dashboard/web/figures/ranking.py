@@ -10,6 +10,16 @@ import pandas as pd
 from dashboard.web.figures.common import FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
 from dashboard.web.formatting import colon
 
+# Width of a label character at the axis' 12 px font, generous (DejaVu Sans, the widest of the
+# usual fallbacks of the site's font, averages ~7 px on area names).
+LABEL_CHAR_PX = 7.4
+
+
+def label_margin(names: pd.Series) -> int:
+    """Left margin (px) that holds the longest of ``names`` at the axis' font."""
+    longest = int(names.astype(str).str.len().max()) if len(names) else 0
+    return max(60, int(np.ceil(LABEL_CHAR_PX * longest)) + 12)
+
 
 def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
                    reference: float | None, x_title: str, flag_labels: dict[str, str],
@@ -17,6 +27,9 @@ def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_c
     """Horizontal dot-and-whisker chart of published areas, highest at the top.
 
     ``df`` has ``name``, the value columns and ``sir_flag``; suppressed rows are skipped.
+    The label margin and the height come from every row of ``df`` (the level's areas, published
+    or not), not from the rows shown: every view of a level has the same frame, so a change of
+    site or sex redraws the chart once, without plotly's automargin second pass or a resize.
     """
     d = df.dropna(subset=[value_col]).sort_values(value_col)
     traces = []
@@ -41,12 +54,12 @@ def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_c
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": reference,
                        "x1": reference, "y0": 0, "y1": 1,
                        "line": {"color": "#000091", "dash": "dash", "width": 1.5}})
-    height = max(260, 18 * len(d) + 90)
+    height = max(260, 18 * len(df) + 90)
     return {"data": traces, "layout": base_layout(
         height=height, shapes=shapes, showlegend=True,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        margin={"l": label_margin(df.name), "r": 10, "t": 30, "b": 40},
         separators=",\u202f" if lang == "fr" else ".,",
         xaxis=axis(x_title),
         yaxis=axis("", categoryorder="array", categoryarray=d.name.tolist(),
-                   range=[-0.7, len(d) - 0.3], tickfont={"size": 12}))}
+                   range=[-0.7, len(d) - 0.3], tickfont={"size": 12}, automargin=False))}
