@@ -71,6 +71,7 @@ from benchmarks._common import (
     summarise,
     wait_idle,
 )
+from dashboard.web import vendor
 
 PAGES = ("/", "/carte", "/evolution", "/inegalites", "/territoire/departement/69",
          "/territoire/region/84", "/methodes")
@@ -583,9 +584,17 @@ def describe_tree() -> str:
 
 @contextlib.contextmanager
 def ref_worktree(ref: str, parent: Path) -> Iterator[Path]:
-    """``ref`` checked out (detached) in a temporary git worktree, removed afterwards."""
+    """``ref`` checked out (detached) in a temporary git worktree, removed afterwards.
+
+    The fetched plotly bundle (not committed, ``dashboard.web.vendor``) is copied in when this
+    tree has it, so both servers send the same plotly (else the reference would load the full
+    bundle and its first render would not compare)."""
     path = parent / "ref"
     git("worktree", "add", "--detach", "--quiet", str(path), ref)
+    bundle = ROOT / "dashboard" / vendor.SCRIPT
+    if bundle.is_file():
+        (path / "dashboard" / vendor.SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(bundle, path / "dashboard" / vendor.SCRIPT)
     try:
         yield path
     finally:
