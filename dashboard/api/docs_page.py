@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from dashboard.api.pages import code, layout
+from dashboard.api.pages import code, header_cells, lang_query, layout
 from dashboard.web.formatting import colon
 from dashboard.web.i18n import t
 
@@ -35,7 +35,7 @@ def _parameters(params: list[dict[str, Any]], lang: str, summary: str) -> str:
         f"<td data-label=\"{label['api_th_description']}\">{code(p.get('description', ''))}</td>"
         "</tr>"
         for p in params)
-    heads = "".join(f'<th scope="col">{escape(t(k, lang))}</th>' for k in keys)
+    heads = header_cells(keys, lang)
     return (f'<div class="table-scroll" role="region" tabindex="0" '
             f'aria-label="{escape(t("api_parameters", lang))} ({escape(summary)})">'
             '<table class="cards">'
@@ -67,7 +67,7 @@ def render(spec: dict[str, Any], lang: str) -> str:
                   for p, item in paths.items())
     first = next(iter(paths))
     example = f"{first}?measure=incidence&amp;site=lung&amp;geo=FR,84&amp;format=csv"
-    suffix = "" if lang == "fr" else f"?lang={lang}"
+    suffix = lang_query(lang)
     links = code(t("api_docs_links", lang)).format(
         openapi=f'<a href="openapi.json{suffix}">openapi.json</a>',
         release='<a href="release">release</a>',

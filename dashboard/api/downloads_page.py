@@ -3,12 +3,11 @@ or English (``?lang=en``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 from typing import Any
 
 from dashboard.api.metadata import LICENCE
-from dashboard.api.pages import code, human_size, layout
+from dashboard.api.pages import code, header_cells, human_size, lang_query, layout
 from dashboard.release_schema import CONTRACT
 from dashboard.web.formatting import fmt_date
 from dashboard.web.i18n import t
@@ -55,23 +54,16 @@ def _fact(info: dict[str, Any], key: str, lang: str) -> str:
         kind = str(info.get("data_kind"))
         return t(f"dl_kind_{kind}", lang) if kind in ("simulated", "observed") else kind
     if key == "created_at":
-        return fmt_date(_parse_date(info.get(key)), lang)
+        return fmt_date(info.get(key), lang)
     if key in TEXT_FACTS and lang == "fr":
         return str(info.get(f"{key}_fr") or info.get(key) or "")
     return str(info.get(key) or "")
 
 
-def _parse_date(value: Any) -> Any:
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return value
-
-
 def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str,
            lang: str) -> str:
     """The page, in ``lang``, for a release's facts and its bulk files (``bulk.listing``)."""
-    suffix = "" if lang == "fr" else f"?lang={lang}"
+    suffix = lang_query(lang)
     notice = ""
     if info.get("data_kind") == "simulated":
         notice = (f'<p class="notice" role="note"><strong>{escape(t("dl_simulated_strong", lang))}'
@@ -82,9 +74,8 @@ def render(info: dict[str, Any], files: list[dict[str, Any]], api_prefix: str,
         datapackage=f'<a href="{escape(api_prefix)}/bulk/datapackage.json">'
                     f'{escape(t("dl_datapackage", lang))}</a>',
         api=f'<a href="{escape(api_prefix)}/docs{suffix}">{escape(t("dl_api", lang))}</a>')
-    heads = "".join(f'<th scope="col">{escape(t(k, lang))}</th>'
-                    for k in ("dl_th_table", "dl_th_content")) + \
-        '<th scope="col">CSV</th><th scope="col">Parquet</th>'
+    heads = (header_cells(("dl_th_table", "dl_th_content"), lang)
+             + '<th scope="col">CSV</th><th scope="col">Parquet</th>')
     package = next(f for f in files if f["format"] == "json")
     licence = (f'<a href="{LICENCE["path"]}">{escape(t("licence_title", lang))}</a>')
     body = f"""

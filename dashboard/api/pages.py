@@ -40,6 +40,16 @@ def code(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
 
 
+def lang_query(lang: str) -> str:
+    """Query string naming a page's language (none for French, the default)."""
+    return "" if lang == DEFAULT_LANG else f"?lang={lang}"
+
+
+def header_cells(keys: tuple[str, ...], lang: str) -> str:
+    """``<th scope="col">`` cells of the messages ``keys``."""
+    return "".join(f'<th scope="col">{escape(t(k, lang))}</th>' for k in keys)
+
+
 def lang_links() -> dict[str, str]:
     """The current page's query string in each language (other parameters kept)."""
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -54,8 +64,7 @@ def layout(title: str, description: str, body: str, lang: str) -> str:
     """A complete HTML page in ``lang`` around ``body``."""
     head = Head(lang, title, description, lang_links())
     other = next(lg for lg in LANGS if lg != lang)
-    home = "/" if lang == DEFAULT_LANG else f"/?lang={lang}"
-    switch = (f'<header><a href="{home}">{escape(t("site_title", lang))}</a>'
+    switch = (f'<header><a href="/{lang_query(lang)}">{escape(t("site_title", lang))}</a>'
               f'<a href="{escape(head.links[other])}" hreflang="{other}" lang="{other}" '
               f'aria-label="{escape(t("switch_lang_label", lang))}">'
               f'{escape(t("switch_lang", lang))}</a></header>')

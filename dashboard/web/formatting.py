@@ -4,6 +4,7 @@ no-break space), 1er décembre 2026; English 1,234.5, 1 December 2026."""
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -106,8 +107,11 @@ def decimals_for(indicator: str) -> int:
 
 
 def fmt_date(value: Any, lang: str = "fr") -> str:
-    """A date as ``29 novembre 2026`` / ``29 November 2026`` (``1er`` in French)."""
+    """A date (or an ISO text) as ``29 novembre 2026`` / ``29 November 2026`` (``1er`` in
+    French)."""
     try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         day = value.day
         text = format_date(value, format="d MMMM y", locale=LOCALES.get(lang, "fr_FR"))
     except (AttributeError, TypeError, ValueError):

@@ -87,3 +87,11 @@ def test_labels_inside_a_sentence() -> None:
     assert in_sentence("Œsophage") == "œsophage"
     assert in_sentence("Lymphomas (Hodgkin)") == "lymphomas (Hodgkin)"
     assert in_sentence("SIR") == "SIR" and in_sentence("") == ""
+
+
+def test_fmt_date_reads_iso_text() -> None:
+    from dashboard.web.formatting import fmt_date
+
+    assert fmt_date("2026-12-01T04:10:00", "fr") == "1er décembre 2026"
+    assert fmt_date("2026-11-29", "en") == "29 November 2026"
+    assert fmt_date("not a date", "en") == "not a date"
