@@ -65,9 +65,11 @@ def level_options(lang: str) -> list[tuple[str, str]]:
 
 def common_controls(page: str, cat: Catalogue, state: dict[str, str], lang: str,
                     with_period: bool = True) -> list[Any]:
-    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``), and the
-    choices of the dependent selects: sexes by site, periods by level when the page has one."""
+    """Measure, site, sex (and period) selects of a page (ids ``{page}-{key}``), the choices
+    of the dependent selects (sexes by site, periods by level when the page has one) and the
+    page's address store (``{page}-address``, see :func:`pages.shared.register_address`)."""
     out: list[Any] = [
+        dcc.Store(id=f"{page}-address"),
         select(f"{page}-mesure", t("ctl_measure", lang), measure_options(cat, lang),
                state["mesure"]),
         select(f"{page}-localisation", t("ctl_site", lang), site_options(cat, lang),

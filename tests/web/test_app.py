@@ -103,7 +103,7 @@ def test_map_filter_change_is_a_small_patch(dash_app: Dash) -> None:
     out = r.get_json()["response"]
     assert out["carte-map"]["figure"]["__dash_patch_update"]
     assert "geojson" not in r.get_data(as_text=True)
-    assert out["url"]["search"].startswith("?mesure=incidence&localisation=lung")
+    assert out["carte-address"]["data"].startswith("?mesure=incidence&localisation=lung")
 
 
 def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
@@ -119,12 +119,13 @@ def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
 
 def test_click_on_map_opens_profile(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
-    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "url.pathname")
+    dep = next(d for d in client.get("/_dash-dependencies").get_json()
+               if d["inputs"] == [{"id": "carte-map", "property": "clickData"}])
     body = callback_payload(dep, [{"points": [{"location": "69"}]}],
                             ["department", MAP_SEARCH])
-    out = client.post("/_dash-update-component", json=body).get_json()["response"]["url"]
-    assert out["pathname"] == "/territoire/departement/69"
-    assert "lang=fr" in out["search"]
+    out = client.post("/_dash-update-component", json=body).get_json()["response"]
+    address = out["carte-address"]["data"]
+    assert address.startswith("/territoire/departement/69?") and "lang=fr" in address
 
 
 def test_download_links_are_served_by_the_api(dash_app: Dash) -> None:
@@ -183,8 +184,9 @@ def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
     response = r.get_json()["response"]
     out_id = output.split(".")[0]
     assert out_id in response
-    if "url" in response:
-        assert response["url"]["search"].endswith(state[-1].split("lang=")[-1])
+    address = response.get(f"{out_id.split('-')[0]}-address")
+    if address:
+        assert address["data"].endswith(state[-1].split("lang=")[-1])
 
 
 @pytest.mark.parametrize("path", ["/telechargements", "/api/v1/docs"])
@@ -214,3 +216,37 @@ def test_plotly_is_the_partial_bundle_preloaded_by_chart_pages(dash_app: Dash) -
                             ("/methodes", False)]:
         html = client.get(path).get_data(as_text=True)
         assert (f'<link rel="preload" href="{url}" as="script">' in html) is preloaded, path
+
+
+def _component_ids(component: Any) -> set[str]:
+    """Ids of a component tree."""
+    found = {component.id} if isinstance(getattr(component, "id", None), str) else set()
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found |= _component_ids(child)
+    return found
+
+
+def _output_ids(dep: dict[str, Any]) -> set[str]:
+    """Component ids of a dependency's outputs (none for an output-less callback)."""
+    if dep.get("no_output"):
+        return set()
+    spec = dep["output"]
+    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
+    return {part.split("@")[0].rsplit(".", 1)[0] for part in parts}
+
+
+def test_page_callbacks_do_not_run_again_after_a_page_render(dash_app: Dash) -> None:
+    """Dash runs a callback whose inputs a render inserts unless its outputs come with them
+    (``prevent_initial_call`` notwithstanding): a page callback writing to the shell (the
+    address bar, say) would cost every page load a round trip and a second draw of its
+    charts. Page callbacks must write inside their page."""
+    layout = dash_app.layout() if callable(dash_app.layout) else dash_app.layout
+    shell = _component_ids(layout)
+    assert {"url", "page", "page-meta"} <= shell
+    deps = dash_app.server.test_client().get("/_dash-dependencies").get_json()
+    page_callbacks = [d for d in deps if any(i["id"] not in shell for i in d["inputs"])]
+    assert len(page_callbacks) >= 10
+    for dep in page_callbacks:
+        assert not _output_ids(dep) & shell, dep["output"]

@@ -325,6 +325,28 @@ def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url:
     assert driver.switch_to.active_element.get_attribute("id") == "contenu"
 
 
+CALLBACK_REQUESTS = ("return performance.getEntriesByType('resource')"
+                     ".filter(e => e.name.includes('/_dash-update-component')).length")
+
+
+@pytest.mark.parametrize("path", ["/carte", "/evolution", "/inegalites",
+                                  "/territoire/departement/69"])
+def test_a_page_load_costs_one_callback_request(driver: Any, live_url: str, path: str) -> None:
+    """The router's request draws the page; its own callbacks wait for a control change."""
+    open_page(driver, live_url + path)
+    time.sleep(0.5)  # a callback chained to the render would have been sent by now
+    assert driver.execute_script(CALLBACK_REQUESTS) == 1
+    # and a click on the map opens the profile with two: the click, then the router
+    if path == "/carte":
+        wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+        driver.execute_script("performance.clearResourceTimings(); window.dash_clientside"
+                              ".set_props('carte-map', {clickData: {points: [{location: '69'}]}})")
+        wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
+                 what="profile page")
+        time.sleep(0.5)
+        assert driver.execute_script(CALLBACK_REQUESTS) == 2
+
+
 CSP_LISTENER = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
                 "function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });")
 

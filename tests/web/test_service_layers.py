@@ -37,7 +37,7 @@ def deps(dash_app: Dash) -> list[dict[str, Any]]:
     ("page.children", [12], [""]),
     ("evolution-graph.figure", ["mortality", "lung", "male", "asr_europe", "quinquennal",
                                 {"region": "84"}, "aucun", "aucun"], ["?lang=fr"]),
-    ("url.pathname", ["69"], ["department", ""]),
+    ("carte-address.data@", ["69"], ["department", ""]),  # the map click
     ("territoire-trend_fig.figure", ["incidence", "lung", "female", "2021"],
      [{"level": "department", "code": "999"}, "?lang=fr"]),
 ])

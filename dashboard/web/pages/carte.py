@@ -38,10 +38,12 @@ from dashboard.web.formatting import fmt_interval, fmt_number, in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages.shared import (
+    address_output,
     control_inputs,
     lang_of,
     memo_view,
     page_heading,
+    register_address,
     register_period_options,
     register_sex_options,
     state_from_controls,
@@ -221,6 +223,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     """Filter changes patch the map values; the ranking and table follow separately."""
     register_sex_options(app, PAGE)
+    register_address(app, PAGE)
     register_period_options(app, PAGE)
     clientside_callback(LEGEND_JS, Output("carte-legend", "children"),
                         Output("carte-legend-kind", "children"),
@@ -228,7 +231,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output("carte-map", "figure"), Output("carte-legend-data", "data"),
                   Output("carte-summary", "children"), Output("carte-title", "children"),
-                  Output("url", "search", allow_duplicate=True),
+                  address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"),
                   prevent_initial_call=True)
     def update_map(*args: Any) -> tuple[Any, ...]:
@@ -246,11 +249,10 @@ def register(app: Dash) -> None:
         fig, table, links = side_outputs(state, lang)
         return fig, graph_style(fig), table, links
 
-    @app.callback(Output("url", "pathname", allow_duplicate=True),
-                  Output("url", "search", allow_duplicate=True),
+    @app.callback(address_output(PAGE, duplicate=True),
                   Input("carte-map", "clickData"), State("carte-niveau", "value"),
                   State("url", "search"), prevent_initial_call=True)
-    def open_profile(click: dict[str, Any] | None, level: str, search: str) -> tuple[str, str]:
+    def open_profile(click: dict[str, Any] | None, level: str, search: str) -> str:
         if not click or not click.get("points"):
             raise PreventUpdate
         code = str(click["points"][0].get("location", ""))
@@ -259,7 +261,7 @@ def register(app: Dash) -> None:
         lang = lang_of(search)
         state = state_from_controls(PAGE, _values_from_search(search), lang).state
         keep = {k: state[k] for k in ("mesure", "localisation", "sexe", "periode")}
-        return (f"/territoire/{LEVEL_SLUG[level]}/{code}", serialise("territoire", keep, lang))
+        return f"/territoire/{LEVEL_SLUG[level]}/{code}{serialise('territoire', keep, lang)}"
 
 
 @queries.local_cached

@@ -20,8 +20,10 @@ from dashboard.web.formatting import in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
+    address_output,
     lang_of,
     page_heading,
+    register_address,
     register_sex_options,
     state_from_controls,
 )
@@ -124,13 +126,14 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
+    register_address(app, PAGE)
     inputs = [Input(f"{PAGE}-{k}", "value") for k in SIMPLE_KEYS]
     inputs += [Input(f"{PAGE}-comparer-{i + 1}", "value") for i in range(MAX_COMPARE)]
 
     @app.callback(Output("evolution-graph", "figure"), Output("evolution-summary", "children"),
                   Output("evolution-trends", "children"), Output("evolution-data", "children"),
                   Output("evolution-downloads", "children"), Output("evolution-title", "children"),
-                  Output("url", "search", allow_duplicate=True), *inputs, State("url", "search"),
+                  address_output(PAGE), *inputs, State("url", "search"),
                   prevent_initial_call=True)
     def update(*args: Any) -> tuple[Any, ...]:
         *values, search = args

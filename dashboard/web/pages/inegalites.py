@@ -28,10 +28,12 @@ from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
+    address_output,
     control_inputs,
     lang_of,
     memo_view,
     page_heading,
+    register_address,
     register_period_options,
     register_sex_options,
     state_from_controls,
@@ -180,6 +182,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
+    register_address(app, PAGE)
     register_period_options(app, PAGE)
 
     @app.callback(Output("inegalites-quintiles", "figure"),
@@ -188,7 +191,7 @@ def register(app: Dash) -> None:
                   Output("inegalites-downloads", "children"),
                   Output("inegalites-over-time", "figure"),
                   Output("inegalites-over-table", "children"),
-                  Output("url", "search", allow_duplicate=True),
+                  address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"), prevent_initial_call=True)
     def update_social(*args: Any) -> tuple[Any, ...]:
         *values, search = args

@@ -111,6 +111,33 @@ def state_from_controls(page: str, values: list[Any], lang: str,
     return parse(page, query, queries.catalog(), context)
 
 
+# The page callbacks write the view's canonical address into the store ``{page}-address`` (a
+# query string, or a path and query string to open another page) and this moves the browser
+# there. Had they written ``url`` themselves, Dash would run them once more after every page
+# render (a callback whose inputs are inserted into the page without its outputs runs even with
+# prevent_initial_call): one more round trip and a second draw of every chart of the page.
+ADDRESS_JS = """function(address) {
+    if (!address) { return; }
+    const q = address.indexOf('?');
+    const path = q < 0 ? address : address.slice(0, q);
+    const search = q < 0 ? '' : address.slice(q);
+    const props = {};
+    if (path && path !== window.location.pathname) { props.pathname = path; }
+    if (search !== window.location.search) { props.search = search; }
+    if (Object.keys(props).length) { window.dash_clientside.set_props('url', props); }
+}"""
+
+
+def address_output(page: str, duplicate: bool = False) -> Output:
+    """The output through which a page callback changes the browser's address."""
+    return Output(f"{page}-address", "data", allow_duplicate=duplicate)
+
+
+def register_address(app: Dash, page: str) -> None:
+    """Move the browser to the address the page's callbacks write (see ``ADDRESS_JS``)."""
+    clientside_callback(ADDRESS_JS, Input(f"{page}-address", "data"), prevent_initial_call=True)
+
+
 # Options of a dependent select from its source's value, in the browser: the choices of every
 # source value are in the page (a store), so a change costs no server round trip before the
 # page's own callbacks run (they wait for this one, since they take the dependent value too).

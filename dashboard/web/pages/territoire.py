@@ -25,10 +25,12 @@ from dashboard.web.indicators import INDICATORS, flag_label
 from dashboard.web.pages import introuvable
 from dashboard.web.pages.inegalites import funnel_outputs
 from dashboard.web.pages.shared import (
+    address_output,
     control_inputs,
     lang_of,
     memo_view,
     page_heading,
+    register_address,
     register_sex_options,
     state_from_controls,
 )
@@ -198,9 +200,10 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
+    register_address(app, PAGE)
 
     @app.callback(*[Output(f"{PAGE}-{k}", PROPS.get(k, "children")) for k in ORDER],
-                  Output("url", "search", allow_duplicate=True),
+                  address_output(PAGE),
                   *control_inputs(PAGE), State("territoire-area", "data"), State("url", "search"),
                   prevent_initial_call=True)
     def update(*args: Any) -> tuple[Any, ...]:
