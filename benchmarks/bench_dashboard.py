@@ -168,7 +168,7 @@ def wait_precompression(app: Any, limit: float = 300.0) -> float:
 
 
 def router_payload(deps: list[dict[str, Any]], path: str, search: str) -> dict[str, Any]:
-    return callback_payload(find_dependency(deps, "page.children"), [path], [search])
+    return callback_payload(find_dependency(deps, "page.children"), [path, None], [search])
 
 
 def main() -> None:

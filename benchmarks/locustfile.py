@@ -71,7 +71,7 @@ def value_of(spec: dict[str, Any], state: dict[str, Any], search: str, area: dic
 
 
 def page_callbacks(page: str) -> list[dict[str, Any]]:
-    """Server callbacks driven by a page's controls (what a page load fires)."""
+    """Server callbacks driven by a page's controls (what a control change fires)."""
     return [d for d in _deps if d.get("clientside_function") is None and d["inputs"]
             and all(i["id"].startswith(f"{page}-") and i["property"] == "value"
                     for i in d["inputs"])]
@@ -128,7 +128,8 @@ class Visitor(FastHttpUser):
         self.client.get("/_dash-layout", name="dash layout")
         self.client.get("/_dash-dependencies", name="dash dependencies")
         router = next(d for d in _deps if d["output"] == "..page.children...page-meta.data..")
-        release, out = self.callback(router, [path], [search], None, "cb router", parse=True)
+        release, out = self.callback(router, [path, None], [search], None, "cb router",
+                                     parse=True)
         canonical = ((out or {}).get("response", {}).get("page-meta", {}).get("data") or {}
                      ).get("search") or search
         state = {k: v[-1] for k, v in parse_qs(canonical.lstrip("?")).items()}
@@ -136,7 +137,7 @@ class Visitor(FastHttpUser):
         state["comparer"] = (compared + ["aucun"] * 3)[:3]
         view = {"release": release, "state": state, "search": canonical,
                 "area": {"level": "department", "code": code}}
-        self.fire(page, page_callbacks(page), view, f"cb {page}")  # the default view
+        # the router's answer is the whole page: its own callbacks wait for a control change
         return view
 
     @task(3)

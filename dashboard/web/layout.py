@@ -52,8 +52,10 @@ def nav_section(path: str) -> str:
     return "home" if path == "/" else ""
 
 
-def header(path: str, lang: str, banner: html.Div | None = None) -> html.Header:
-    """Site title, main navigation, the language switch and the simulated-data banner."""
+def header(path: str, lang: str, banner: html.Div | None = None,
+           other_search: str | None = None) -> html.Header:
+    """Site title, main navigation, the language switch (to the same view: ``other_search``,
+    the view's query string in the other language) and the simulated-data banner."""
     current = nav_section(path)
     links = []
     for key, href in NAV:
@@ -66,7 +68,8 @@ def header(path: str, lang: str, banner: html.Div | None = None) -> html.Header:
             dcc.Link(href="/" + lang_only(lang), className="brand", children=[
                 html.Span(t("site_title", lang), className="brand-title"),
                 html.Span(t("site_subtitle", lang), className="brand-subtitle")]),
-            html.A(t("switch_lang", lang), id="lang-switch", href=path + lang_only(other),
+            html.A(t("switch_lang", lang), id="lang-switch",
+                   href=path + (other_search or lang_only(other)),
                    hrefLang=other, lang=other, className="lang-switch",
                    title=t("switch_lang_label", lang)),
         ]),
@@ -101,11 +104,12 @@ def footer(info: dict[str, Any], lang: str) -> html.Footer:
     ])
 
 
-def shell(path: str, lang: str, info: dict[str, Any], content: Any) -> list[Any]:
-    """The whole page around ``content``."""
+def shell(path: str, lang: str, info: dict[str, Any], content: Any,
+          other_search: str | None = None) -> list[Any]:
+    """The whole page around ``content`` (``other_search``: see :func:`header`)."""
     return [
         html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
-        header(path, lang, simulated_banner(info, lang)),
+        header(path, lang, simulated_banner(info, lang), other_search),
         html.Main(id="contenu", tabIndex="-1", className="main", children=content,
                   **{"data-release": info.get("release_id", "")}),  # sent with callbacks
         footer(info, lang),

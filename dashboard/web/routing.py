@@ -89,15 +89,18 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     path = pathname or "/"
     meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,
             "search": serialise(route.page, parsed.state, parsed.lang)}
-    return shell(path, parsed.lang, info, content), meta
+    other = serialise(route.page, parsed.state, "en" if parsed.lang == "fr" else "fr")
+    return shell(path, parsed.lang, info, content, other), meta
 
 
 def register(app: Dash) -> None:
     """The router callback, the page callbacks and the document-level clientside helpers."""
 
     @app.callback(Output("page", "children"), Output("page-meta", "data"),
-                  Input("url", "pathname"), State("url", "search"))
-    def route(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
+                  Input("url", "pathname"), Input("view-request", "data"),
+                  State("url", "search"))
+    def route(pathname: str | None, _request: dict[str, Any] | None,
+              search: str | None) -> tuple[list[Any], dict[str, Any]]:
         if pathname is None:
             raise PreventUpdate
         try:
@@ -108,20 +111,40 @@ def register(app: Dash) -> None:
                 html.H1(t("title_unavailable", lang)), html.P(t("release_unavailable", lang))])]
             return content, {"title": t("title_unavailable", lang), "lang": lang}
 
+    # An address that is not the view on screen (the language switch, the browser's back and
+    # forward buttons) draws the page again; the addresses the page's own callbacks write
+    # (window._dashboardView, see pages.shared.ADDRESS_JS) are the view already.
+    clientside_callback(
+        """function(search) {
+            if (search === window._dashboardView) { return window.dash_clientside.no_update; }
+            return {search: search, at: Date.now()};
+        }""",
+        Output("view-request", "data"), Input("url", "search"), prevent_initial_call=True)
+
     # Title, <html lang>, canonical URL (stale parameters replaced) and focus on navigation.
     clientside_callback(
         """function(meta) {
             if (!meta) { return window.dash_clientside.no_update; }
             document.title = meta.title;
             document.documentElement.lang = meta.lang;
+            if (meta.search !== undefined) { window._dashboardView = meta.search; }
             setTimeout(function() {
-                // Canonical address (stale parameters replaced): through dcc.Location's own
-                // prop, since a bare history.replaceState is undone by its next render.
+                // Canonical address (stale parameters replaced), in place of the one asked
+                // for (no new history entry); dcc.Location's own prop follows, else its next
+                // render would undo it.
                 if (meta.search !== undefined && window.location.search !== meta.search) {
-                    window.dash_clientside.set_props('url', {search: meta.search});
+                    window.history.replaceState(window.history.state, '',
+                                                window.location.pathname + meta.search);
+                    window.dash_clientside.set_props('url', {search: meta.search,
+                                                             href: window.location.href});
                 }
-                // after an in-app navigation, move focus to the new page (screen readers)
-                if (window._dashboardPage && window._dashboardPage !== meta.title) {
+                // after an in-app navigation, move focus to the new page (screen readers), or
+                // back to the language switch after a change of language
+                const relang = window._dashboardLang && window._dashboardLang !== meta.lang;
+                window._dashboardLang = meta.lang;
+                const again = relang && document.getElementById('lang-switch');
+                if (again) { again.focus(); }
+                else if (window._dashboardPage && window._dashboardPage !== meta.title) {
                     const main = document.getElementById('contenu');
                     if (main) { main.focus({preventScroll: false}); }
                 }

@@ -156,7 +156,7 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
         assert client.get("/geo/x/department.json").status_code == 503
         dep = find_dependency(client.get("/_dash-dependencies").get_json(), "page.children")
         r = client.post("/_dash-update-component",
-                        json=callback_payload(dep, ["/carte"], ["?lang=en"]))
+                        json=callback_payload(dep, ["/carte", None], ["?lang=en"]))
         assert r.status_code == 200 and "Data unavailable" in r.get_data(as_text=True)
         assert "absent.duckdb" not in r.get_data(as_text=True)
     finally:

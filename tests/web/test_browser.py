@@ -230,8 +230,8 @@ def test_stale_url_falls_back_with_a_note(driver: Any, live_url: str) -> None:
 
 def test_language_switch(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte?localisation=lung")
+    driver.execute_script("window.__sameDocument = true")
     driver.find_element("id", "lang-switch").click()
-    # the served document is English at once (<html lang>, title); wait for the page itself
     wait_for(lambda: driver.execute_script(
         "const b = document.querySelector('.banner-simulated');"
         "return document.documentElement.lang === 'en' && !!b && b.innerText.length > 0"),
@@ -239,9 +239,43 @@ def test_language_switch(driver: Any, live_url: str) -> None:
     assert query(driver).get("lang") == "en" and query(driver).get("localisation") == "lung"
     assert driver.title.endswith("Cancer in France")
     assert "Simulated data" in driver.find_element("css selector", ".banner-simulated").text
+    assert "lung" in driver.find_element("id", "carte-title").text  # the view, in English
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map in English")
+    # drawn in the page (no new document), focus back on the switch for keyboard users
+    assert driver.execute_script("return window.__sameDocument === true")
+    wait_for(lambda: driver.switch_to.active_element.get_attribute("id") == "lang-switch",
+             what="focus on the language switch")
     driver.find_element("id", "lang-switch").click()
     wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "fr",
              what="back to French")
+    assert query(driver).get("localisation") == "lung"
+    driver.back()  # the browser's history holds each language
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
+             and "Simulated data" in driver.find_element(
+                 "css selector", ".banner-simulated").text, what="back to English")
+    # a new tab or a page without scripts: the switch stays a plain link to the view
+    href = driver.find_element("id", "lang-switch").get_attribute("href")
+    assert urlparse(href).path == "/carte" and "lang=fr" in href and "localisation=lung" in href
+
+
+def test_back_button_restores_the_previous_view(driver: Any, live_url: str) -> None:
+    open_page(driver, live_url + "/carte")
+    choose(driver, "carte-localisation", "lung")
+    wait_for(lambda: query(driver).get("localisation") == "lung", what="URL update")
+    choose(driver, "carte-mesure", "mortality")
+    wait_for(lambda: query(driver).get("mesure") == "mortality", what="URL update")
+    driver.back()
+    wait_for(lambda: query(driver).get("mesure") == "incidence", what="previous address")
+    wait_for(lambda: driver.execute_script(
+        "return document.getElementById('carte-mesure').value") == "incidence",
+        what="previous view drawn")
+    assert driver.execute_script(
+        "return document.getElementById('carte-localisation').value") == "lung"
+    assert "poumon" in driver.find_element("id", "carte-title").text
+    driver.forward()
+    wait_for(lambda: driver.execute_script(
+        "return document.getElementById('carte-mesure').value") == "mortality",
+        what="next view drawn")
 
 
 def test_skip_link_and_keyboard(driver: Any, live_url: str) -> None:

@@ -126,7 +126,7 @@ VIEWS: list[tuple[str, str, str, str | None, str, tuple[int, ...], Cells]] = [
 
 def _page(client: Any, path: str, search: str) -> Any:
     dep = find_dependency(client.get("/_dash-dependencies").get_json(), "page.children")
-    r = client.post("/_dash-update-component", json=callback_payload(dep, [path], [search]))
+    r = client.post("/_dash-update-component", json=callback_payload(dep, [path, None], [search]))
     assert r.status_code == 200
     return r.get_json()["response"]["page"]["children"]
 

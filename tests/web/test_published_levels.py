@@ -13,7 +13,7 @@ from dashboard.web.devserver import callback_payload, find_dependency
 
 def _page(client: Any, path: str, search: str) -> tuple[str, dict[str, Any]]:
     dep = find_dependency(client.get("/_dash-dependencies").get_json(), "page.children")
-    r = client.post("/_dash-update-component", json=callback_payload(dep, [path], [search]))
+    r = client.post("/_dash-update-component", json=callback_payload(dep, [path, None], [search]))
     assert r.status_code == 200
     response = r.get_json()["response"]
     text = json.dumps(response["page"]["children"], ensure_ascii=False)

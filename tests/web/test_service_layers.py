@@ -33,8 +33,8 @@ def deps(dash_app: Dash) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("output", "inputs", "state"), [
-    ("page.children", ["/territoire/departement/999"], [""]),
-    ("page.children", [12], [""]),
+    ("page.children", ["/territoire/departement/999", None], [""]),
+    ("page.children", [12, None], [""]),
     ("evolution-graph.figure", ["mortality", "lung", "male", "asr_europe", "quinquennal",
                                 {"region": "84"}, "aucun", "aucun"], ["?lang=fr"]),
     ("carte-address.data@", ["69"], ["department", ""]),  # the map click
@@ -107,7 +107,7 @@ def test_callbacks_name_their_release_and_stale_pages_get_a_notice(
 
 def test_pages_carry_their_release_for_the_renderer(dash_app: Dash,
                                                     deps: list[dict[str, Any]]) -> None:
-    r = post(dash_app, callback_payload(find_dependency(deps, "page.children"), ["/carte"],
+    r = post(dash_app, callback_payload(find_dependency(deps, "page.children"), ["/carte", None],
                                         ["?lang=fr"]))
     assert f'"data-release":"{RELEASE}"' in r.get_data(as_text=True).replace(" ", "")
     assert "payload.release" in dash_app.renderer

@@ -124,7 +124,12 @@ ADDRESS_JS = """function(address) {
     const props = {};
     if (path && path !== window.location.pathname) { props.pathname = path; }
     if (search !== window.location.search) { props.search = search; }
-    if (Object.keys(props).length) { window.dash_clientside.set_props('url', props); }
+    window._dashboardView = search;  // the view on screen: the router need not draw it
+    if (Object.keys(props).length) {  // href too, else dcc.Location pushes its stale one
+        props.href = window.location.origin + (props.pathname || window.location.pathname)
+            + search;
+        window.dash_clientside.set_props('url', props);
+    }
 }"""
 
 
