@@ -105,12 +105,14 @@ def footer(info: dict[str, Any], lang: str) -> html.Footer:
 
 
 def shell(path: str, lang: str, info: dict[str, Any], content: Any,
-          other_search: str | None = None) -> list[Any]:
-    """The whole page around ``content`` (``other_search``: see :func:`header`)."""
+          other_search: str | None = None, prefetch: list[str] | None = None) -> list[Any]:
+    """The whole page around ``content`` (``other_search``: see :func:`header`; ``prefetch``:
+    URLs the browser fetches when idle, see ``static/prefetch.js``)."""
     return [
         html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
         header(path, lang, simulated_banner(info, lang), other_search),
         html.Main(id="contenu", tabIndex="-1", className="main", children=content,
-                  **{"data-release": info.get("release_id", "")}),  # sent with callbacks
+                  **{"data-release": info.get("release_id", ""),  # sent with callbacks
+                     "data-prefetch": " ".join(prefetch or [])}),
         footer(info, lang),
     ]

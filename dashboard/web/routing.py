@@ -23,6 +23,7 @@ from dashboard.web.pages import (
     methodes,
     territoire,
 )
+from dashboard.web.server import PLOTLY_JS, geometry_url
 from dashboard.web.state import parse, serialise
 
 LEVEL_SLUGS = {"departement": "department", "region": "region"}
@@ -77,6 +78,17 @@ def draws_charts(path: str) -> bool:
     return resolve(path).page in CHART_PAGES
 
 
+def prefetch_urls(page: str) -> list[str]:
+    """What the likely next view of a page needs, for the browser to fetch when idle
+    (``static/prefetch.js``): from the home page, the map's plotly.js and geometry; on the
+    map, the geometry of the other levels (a level change then waits for no download)."""
+    if page == "accueil":
+        return [PLOTLY_JS, geometry_url("department"), geometry_url("paris_zoom")]
+    if page == "carte":
+        return [geometry_url(level) for level in ("department", "paris_zoom", "region")]
+    return []
+
+
 def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
     """The page for a URL, and its metadata (title, language, canonical query string)."""
     route = resolve(pathname)
@@ -90,7 +102,7 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,
             "search": serialise(route.page, parsed.state, parsed.lang)}
     other = serialise(route.page, parsed.state, "en" if parsed.lang == "fr" else "fr")
-    return shell(path, parsed.lang, info, content, other), meta
+    return shell(path, parsed.lang, info, content, other, prefetch_urls(route.page)), meta
 
 
 def register(app: Dash) -> None:
@@ -149,6 +161,7 @@ def register(app: Dash) -> None:
                     if (main) { main.focus({preventScroll: false}); }
                 }
                 window._dashboardPage = meta.title;
+                if (window.dashboard && window.dashboard.prefetch) { window.dashboard.prefetch(); }
                 document.querySelectorAll('.site-nav a').forEach(function(a) {
                     if (a.classList.contains('active')) { a.setAttribute('aria-current', 'page'); }
                     else { a.removeAttribute('aria-current'); }

@@ -359,6 +359,27 @@ def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url:
     assert driver.switch_to.active_element.get_attribute("id") == "contenu"
 
 
+TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')"
+             ".map(e => [new URL(e.name).pathname, e.transferSize]))")
+
+
+def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> None:
+    """The home page fetches the map's plotly.js and geometry when idle; the map then
+    downloads neither, and prefetches the other levels' geometry for a level change."""
+    open_page(driver, live_url + "/")
+    wanted = driver.find_element("id", "contenu").get_attribute("data-prefetch").split()
+    assert any(u.endswith("plotly.min.js") for u in wanted)
+    assert any(u.endswith("/department.json") for u in wanted)
+    wait_for(lambda: set(wanted) <= set(driver.execute_script(TRANSFERS)), what="prefetch")
+    driver.execute_script("performance.clearResourceTimings()")
+    driver.find_element("css selector", ".cards a.card[href^='/carte?']").click()
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    got = driver.execute_script(TRANSFERS)
+    assert all(got.get(u) == 0 for u in wanted), got  # from the browser's cache
+    wait_for(lambda: any(u.endswith("/region.json") for u in driver.execute_script(TRANSFERS)),
+             what="prefetch of the region geometry")
+
+
 CALLBACK_REQUESTS = ("return performance.getEntriesByType('resource')"
                      ".filter(e => e.name.includes('/_dash-update-component')).length")
 
