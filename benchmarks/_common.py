@@ -31,10 +31,14 @@ def free_port() -> int:
 
 
 def fetch(port: int, path: str, sink: bool = False) -> tuple[int, bytes | int]:
-    """GET ``path``; returns the status and the body (or only its size when ``sink``)."""
+    """GET ``path`` on a new connection, closed after it; returns the status and the body (or
+    only its size when ``sink``). The request says ``Connection: close``, as a client that
+    will not reuse its connection should (RFC 9112 §9.6) and as ``urllib`` (pandas'
+    ``read_csv`` of a URL) does: the server closes at once instead of waiting to read the
+    client's end of the connection."""
     conn = http.client.HTTPConnection(HOST, port, timeout=600)
     try:
-        conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+        conn.request("GET", path, headers={"Accept-Encoding": "identity", "Connection": "close"})
         response = conn.getresponse()
         if not sink:
             return response.status, response.read()

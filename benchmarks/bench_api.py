@@ -10,7 +10,8 @@ repeating it over earlier years, so the streaming test has something to stream).
 1. Streaming: the whole ``indicator`` table as CSV in one request while sampling the server
    workers' resident memory (``VmRSS`` in ``/proc``); target: growth ≤ 200 MB.
 2. Throughput of filtered CSV requests, 1 and 8 concurrent clients (client processes, one
-   connection per request; with ``--keep-alive`` each client reuses one HTTP/1.1 connection,
+   connection per request, announced with ``Connection: close`` as urllib and pandas do;
+   with ``--keep-alive`` each client reuses one HTTP/1.1 connection,
    as nginx does with its upstream keep-alive connections in the deployment — gunicorn's
    gthread workers and Datasette's uvicorn both keep connections open, so every server is
    measured the same way; a new connection costs about 0.15-0.2 ms of every request, client
