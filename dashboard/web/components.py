@@ -205,11 +205,13 @@ def graph_style(figure: dict[str, Any]) -> dict[str, str]:
 
 def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,
                  summary_id: str | None = None, table_id: str | None = None) -> html.Figure:
-    """A chart with its text alternative: a generated summary and the data table."""
+    """A chart with its text alternative: a generated summary and the data table (and the
+    store of the chart's next figure, see :func:`pages.shared.register_figure_in_view`)."""
     caption_kw = {"id": summary_id} if summary_id else {}
     table_kw = {"id": table_id} if table_id else {}
     return html.Figure(className="chart", **{"aria-label": label}, children=[
         graph_,
+        dcc.Store(id=f"{graph_.id}-next"),
         html.Figcaption(className="chart-summary", children=summary, **caption_kw),
         html.Div(children=table, **table_kw),
     ])

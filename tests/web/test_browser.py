@@ -359,6 +359,49 @@ def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url:
     assert driver.switch_to.active_element.get_attribute("id") == "contenu"
 
 
+PLOT_DATA = ("const p = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+             "return p && p.data ? JSON.stringify(p.data.map(t => [t.x, t.y])) : null;")
+
+
+def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str) -> None:
+    """A filter change redraws at once the charts on screen; a chart far below waits for the
+    reader to scroll to it, its summary and table changing at once."""
+    open_page(driver, live_url + "/territoire/departement/69")
+    funnel = "territoire-funnel_fig"
+    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel), what="funnel drawn")
+    before = driver.execute_script(PLOT_DATA, funnel)
+    text = driver.find_element("id", "territoire-funnel_text").text
+    choose(driver, "territoire-localisation", "lung")
+    wait_for(lambda: driver.find_element("id", "territoire-funnel_text").text != text,
+             what="funnel summary")
+    time.sleep(0.3)
+    assert driver.execute_script(PLOT_DATA, funnel) == before  # out of view: not yet drawn
+    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) != before, what="funnel redrawn")
+    # printing draws the charts still waiting
+    trend = "territoire-trend_fig"
+    driver.execute_script("window.scrollTo(0, 0)")
+    waiting = driver.execute_script(PLOT_DATA, trend)
+    text = driver.find_element("id", "territoire-funnel_text").text
+    site = driver.execute_script(
+        "return [...document.querySelectorAll('#territoire-localisation option')]"
+        ".map(o => o.value).find(v => v && v !== 'all' && v !== 'lung')")
+    choose(driver, "territoire-localisation", site)
+    wait_for(lambda: driver.find_element("id", "territoire-funnel_text").text != text,
+             what="summaries")
+    time.sleep(0.3)
+    assert driver.execute_script(PLOT_DATA, trend) == waiting
+    driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    wait_for(lambda: driver.execute_script(PLOT_DATA, trend) != waiting, what="drawn to print")
+    # a chart in view beside the controls is redrawn at once
+    open_page(driver, live_url + "/inegalites")
+    quintiles = "inegalites-quintiles"
+    wait_for(lambda: driver.execute_script(PLOT_DATA, quintiles), what="quintiles drawn")
+    shown = driver.execute_script(PLOT_DATA, quintiles)
+    choose(driver, "inegalites-localisation", "lung")
+    wait_for(lambda: driver.execute_script(PLOT_DATA, quintiles) != shown, what="quintiles")
+
+
 TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')"
              ".map(e => [new URL(e.name).pathname, e.transferSize]))")
 

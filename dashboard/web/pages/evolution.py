@@ -21,9 +21,11 @@ from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
     address_output,
+    figure_output,
     lang_of,
     page_heading,
     register_address,
+    register_figure_in_view,
     register_sex_options,
     state_from_controls,
 )
@@ -127,10 +129,11 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
+    register_figure_in_view(app, "evolution-graph")
     inputs = [Input(f"{PAGE}-{k}", "value") for k in SIMPLE_KEYS]
     inputs += [Input(f"{PAGE}-comparer-{i + 1}", "value") for i in range(MAX_COMPARE)]
 
-    @app.callback(Output("evolution-graph", "figure"), Output("evolution-summary", "children"),
+    @app.callback(figure_output("evolution-graph"), Output("evolution-summary", "children"),
                   Output("evolution-trends", "children"), Output("evolution-data", "children"),
                   Output("evolution-downloads", "children"), Output("evolution-title", "children"),
                   address_output(PAGE), *inputs, State("url", "search"),

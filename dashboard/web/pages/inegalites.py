@@ -30,10 +30,12 @@ from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
     address_output,
     control_inputs,
+    figure_output,
     lang_of,
     memo_view,
     page_heading,
     register_address,
+    register_figure_in_view,
     register_period_options,
     register_sex_options,
     state_from_controls,
@@ -183,13 +185,15 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
+    for chart in ("quintiles", "over-time", "funnel"):
+        register_figure_in_view(app, f"{PAGE}-{chart}")
     register_period_options(app, PAGE)
 
-    @app.callback(Output("inegalites-quintiles", "figure"),
+    @app.callback(figure_output("inegalites-quintiles"),
                   Output("inegalites-summary", "children"), Output("inegalites-stats", "children"),
                   Output("inegalites-qtable", "children"),
                   Output("inegalites-downloads", "children"),
-                  Output("inegalites-over-time", "figure"),
+                  figure_output("inegalites-over-time"),
                   Output("inegalites-over-table", "children"),
                   address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"), prevent_initial_call=True)
@@ -199,7 +203,7 @@ def register(app: Dash) -> None:
         state = state_from_controls(PAGE, list(values), lang).state
         return (*social_outputs(state, lang), serialise(PAGE, state, lang))
 
-    @app.callback(Output("inegalites-funnel", "figure"),
+    @app.callback(figure_output("inegalites-funnel"),
                   Output("inegalites-dispersion", "children"),
                   Output("inegalites-ftable", "children"),
                   Output("inegalites-fdownloads", "children"),

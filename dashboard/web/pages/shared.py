@@ -143,6 +143,20 @@ def register_address(app: Dash, page: str) -> None:
     clientside_callback(ADDRESS_JS, Input(f"{page}-address", "data"), prevent_initial_call=True)
 
 
+def figure_output(graph_id: str) -> Output:
+    """The output through which a page callback gives a chart its new figure: drawn at once
+    when the chart is in or near view, else when it comes into view (``figures_in_view.js``):
+    a filter change redraws only the charts the reader sees."""
+    return Output(f"{graph_id}-next", "data")
+
+
+def register_figure_in_view(app: Dash, graph_id: str) -> None:
+    """Draw the figures written through :func:`figure_output` when the chart is in view."""
+    clientside_callback(
+        f"function(figure) {{ return window.dashboard.figureWhenVisible('{graph_id}', figure); }}",
+        Output(graph_id, "figure"), Input(f"{graph_id}-next", "data"), prevent_initial_call=True)
+
+
 # Options of a dependent select from its source's value, in the browser: the choices of every
 # source value are in the page (a store), so a change costs no server round trip before the
 # page's own callbacks run (they wait for this one, since they take the dependent value too).

@@ -27,10 +27,12 @@ from dashboard.web.pages.inegalites import funnel_outputs
 from dashboard.web.pages.shared import (
     address_output,
     control_inputs,
+    figure_output,
     lang_of,
     memo_view,
     page_heading,
     register_address,
+    register_figure_in_view,
     register_sex_options,
     state_from_controls,
 )
@@ -154,7 +156,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
 ORDER = ["key_title", "key", "compare", "sites_title", "sites", "trend_title", "trend_fig",
          "trend_summary", "trend_table", "funnel_title", "funnel_fig", "funnel_text",
          "funnel_table", "downloads"]
-PROPS = {"trend_fig": "figure", "funnel_fig": "figure"}
+FIGURES = ("trend_fig", "funnel_fig")  # through figure_output: drawn when in view
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
@@ -201,8 +203,11 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
+    for key in FIGURES:
+        register_figure_in_view(app, f"{PAGE}-{key}")
 
-    @app.callback(*[Output(f"{PAGE}-{k}", PROPS.get(k, "children")) for k in ORDER],
+    @app.callback(*[figure_output(f"{PAGE}-{k}") if k in FIGURES
+                    else Output(f"{PAGE}-{k}", "children") for k in ORDER],
                   address_output(PAGE),
                   *control_inputs(PAGE), State("territoire-area", "data"), State("url", "search"),
                   prevent_initial_call=True)
