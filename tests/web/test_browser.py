@@ -393,6 +393,20 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     assert driver.execute_script(PLOT_DATA, trend) == waiting
     driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
     wait_for(lambda: driver.execute_script(PLOT_DATA, trend) != waiting, what="drawn to print")
+    # a figure still waiting when the page is drawn again (here in English) is forgotten
+    text = driver.find_element("id", "territoire-funnel_text").text
+    choose(driver, "territoire-localisation", "lung")
+    wait_for(lambda: driver.find_element("id", "territoire-funnel_text").text != text,
+             what="summaries")
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en",
+             what="English page")
+    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    time.sleep(0.5)
+    names = driver.execute_script(
+        "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot').data"
+        ".map(t => t.name).join('|')", funnel)
+    assert "Limites" not in names and "limits" in names, names
     # a chart in view beside the controls is redrawn at once
     open_page(driver, live_url + "/inegalites")
     quintiles = "inegalites-quintiles"

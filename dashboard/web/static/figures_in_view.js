@@ -37,9 +37,19 @@
         return window.dash_clientside.no_update;
     }
 
+    /* A page drawn by the router brings its own figures: forget the ones still waiting (the
+     * graph may be the same element, reused by React, in another language). */
+    function forgetFigures() {
+        Object.keys(pending).forEach(function (id) {
+            if (observer) { observer.unobserve(pending[id].element); }
+            delete pending[id];
+        });
+    }
+
     window.addEventListener('beforeprint', function () {
         Object.keys(pending).forEach(function (id) { draw(id, pending[id].element); });
     });
     window.dashboard = window.dashboard || {};
     window.dashboard.figureWhenVisible = figureWhenVisible;
+    window.dashboard.forgetFigures = forgetFigures;
 })();
