@@ -119,15 +119,27 @@ def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:
 
 
 @memo_view
+def trend_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
+    """The trend part of a profile (its own callback: computed beside the rest)."""
+    areas = chain(level, code, lang)
+    site = in_sentence(queries.catalog().site_label(state["localisation"], lang))
+    sex = t(f"sex_{state['sexe']}", lang).lower()
+    title = t("profile_trends", lang, site=site, sex=sex)
+    tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
+                    False, lang, title)
+    return {"trend_title": title, "trend_fig": tv.figure,
+            "trend_summary": [html.P(s) for s in tv.summary],
+            "trend_table": [scroll_box(tv.trend_table, lang, title), tv.data_table]}
+
+
+@memo_view
 def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
-    """Every data-dependent part of a profile."""
+    """Every data-dependent part of a profile but its trend (:func:`trend_outputs`)."""
     areas = chain(level, code, lang)
     cat = queries.catalog()
     site = in_sentence(cat.site_label(state["localisation"], lang))
     sex = t(f"sex_{state['sexe']}", lang).lower()
     period = state["periode"].replace("-", "–")
-    tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
-                    False, lang, t("profile_trends", lang, site=site, sex=sex))
     ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, code)
     ys, ye = parse_period(state["periode"])
     shown = [row for a in areas if (row := queries.cell(state["mesure"], state["localisation"],
@@ -141,11 +153,6 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
         "sites_title": t("profile_sites", lang, sex=sex, period=period),
         "sites": scroll_box(sites_table(areas[0], state, lang), lang,
                             t("profile_sites", lang, sex=sex, period=period)),
-        "trend_title": t("profile_trends", lang, site=site, sex=sex),
-        "trend_fig": tv.figure, "trend_summary": [html.P(s) for s in tv.summary],
-        "trend_table": [scroll_box(tv.trend_table, lang,
-                                   t("profile_trends", lang, site=site, sex=sex)),
-                        tv.data_table],
         "funnel_title": t("profile_funnel", lang, areas=t(f"areas_{level}", lang), site=site,
                           sex=sex, period=period),
         "funnel_fig": ffig, "funnel_text": ftext, "funnel_table": ftable,
@@ -153,9 +160,9 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     }
 
 
-ORDER = ["key_title", "key", "compare", "sites_title", "sites", "trend_title", "trend_fig",
-         "trend_summary", "trend_table", "funnel_title", "funnel_fig", "funnel_text",
-         "funnel_table", "downloads"]
+ORDER = ["key_title", "key", "compare", "sites_title", "sites", "funnel_title", "funnel_fig",
+         "funnel_text", "funnel_table", "downloads"]
+TREND = ["trend_title", "trend_fig", "trend_summary", "trend_table"]
 FIGURES = ("trend_fig", "funnel_fig")  # through figure_output: drawn when in view
 
 
@@ -171,7 +178,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     if level == "department" and parent:
         parent_link = dcc.Link(cat.area_name("region", parent),
                                href=f"/territoire/region/{parent}" + serialise(PAGE, state, lang))
-    out = profile_outputs(level, code, state, lang)
+    out = {**profile_outputs(level, code, state, lang), **trend_outputs(level, code, state, lang)}
     map_state = {**state, "niveau": level}
     content = [
         *page_heading(name, None, parsed),
@@ -206,17 +213,32 @@ def register(app: Dash) -> None:
     for key in FIGURES:
         register_figure_in_view(app, f"{PAGE}-{key}")
 
-    @app.callback(*[figure_output(f"{PAGE}-{k}") if k in FIGURES
-                    else Output(f"{PAGE}-{k}", "children") for k in ORDER],
-                  address_output(PAGE),
-                  *control_inputs(PAGE), State("territoire-area", "data"), State("url", "search"),
-                  prevent_initial_call=True)
-    def update(*args: Any) -> tuple[Any, ...]:
-        *values, area, search = args
+    def outputs(keys: list[str]) -> list[Output]:
+        return [figure_output(f"{PAGE}-{k}") if k in FIGURES
+                else Output(f"{PAGE}-{k}", "children") for k in keys]
+
+    def view(values: list[Any], area: dict[str, str] | None,
+             search: str | None) -> tuple[dict[str, str], str]:
         if not area:
             raise PreventUpdate
         lang = lang_of(search)
-        state = state_from_controls(PAGE, list(values), lang,
-                                    context={"niveau": area["level"]}).state
+        context = {"niveau": area["level"]}
+        return state_from_controls(PAGE, values, lang, context=context).state, lang
+
+    # Two callbacks, computed side by side: the trend, and the rest.
+    @app.callback(*outputs(ORDER), address_output(PAGE), *control_inputs(PAGE),
+                  State("territoire-area", "data"), State("url", "search"),
+                  prevent_initial_call=True)
+    def update(*args: Any) -> tuple[Any, ...]:
+        *values, area, search = args
+        state, lang = view(values, area, search)
         out = profile_outputs(area["level"], area["code"], state, lang)
         return (*[out[k] for k in ORDER], serialise(PAGE, state, lang))
+
+    @app.callback(*outputs(TREND), *control_inputs(PAGE), State("territoire-area", "data"),
+                  State("url", "search"), prevent_initial_call=True)
+    def update_trend(*args: Any) -> tuple[Any, ...]:
+        *values, area, search = args
+        state, lang = view(values, area, search)
+        out = trend_outputs(area["level"], area["code"], state, lang)
+        return tuple(out[k] for k in TREND)
