@@ -203,15 +203,24 @@ def graph_style(figure: dict[str, Any]) -> dict[str, str]:
     return {"height": f"{height}px"} if height else {}
 
 
+# What a chart drawn when in view shows before: nothing (no axes), at the chart's height.
+UNDRAWN = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
 def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,
-                 summary_id: str | None = None, table_id: str | None = None) -> html.Figure:
-    """A chart with its text alternative: a generated summary and the data table (and the
-    store of the chart's next figure, see :func:`pages.shared.register_figure_in_view`)."""
+                 summary_id: str | None = None, table_id: str | None = None,
+                 draw_in_view: bool = False) -> html.Figure:
+    """A chart with its text alternative: a generated summary and the data table, and the
+    store of the chart's next figure (see :func:`pages.shared.register_figure_in_view`);
+    ``draw_in_view``: its first figure too goes through the store (a chart below the fold)."""
     caption_kw = {"id": summary_id} if summary_id else {}
     table_kw = {"id": table_id} if table_id else {}
+    first = None
+    if draw_in_view:
+        first, graph_.figure = graph_.figure, UNDRAWN
     return html.Figure(className="chart", **{"aria-label": label}, children=[
         graph_,
-        dcc.Store(id=f"{graph_.id}-next"),
+        dcc.Store(id=f"{graph_.id}-next", data=first),
         html.Figcaption(className="chart-summary", children=summary, **caption_kw),
         html.Div(children=table, **table_kw),
     ])

@@ -139,9 +139,6 @@ def register(app: Dash) -> None:
             if (!meta) { return window.dash_clientside.no_update; }
             document.title = meta.title;
             document.documentElement.lang = meta.lang;
-            if (window.dashboard && window.dashboard.forgetFigures) {
-                window.dashboard.forgetFigures();  // the new page's figures are drawn
-            }
             if (meta.search !== undefined) { window._dashboardView = meta.search; }
             setTimeout(function() {
                 // Canonical address (stale parameters replaced), in place of the one asked

@@ -364,11 +364,17 @@ PLOT_DATA = ("const p = document.querySelector('#' + arguments[0] + ' .js-plotly
 
 
 def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str) -> None:
-    """A filter change redraws at once the charts on screen; a chart far below waits for the
-    reader to scroll to it, its summary and table changing at once."""
+    """A chart far below is drawn when the reader scrolls to it; a filter change redraws at
+    once the charts on screen, one far below waits likewise, its summary and table changing
+    at once."""
     open_page(driver, live_url + "/territoire/departement/69")
     funnel = "territoire-funnel_fig"
-    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel), what="funnel drawn")
+    time.sleep(0.3)
+    assert driver.execute_script(PLOT_DATA, funnel) == "[]"  # below the fold: not drawn yet
+    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
+             what="funnel drawn when seen")
+    driver.execute_script("window.scrollTo(0, 0)")
     before = driver.execute_script(PLOT_DATA, funnel)
     text = driver.find_element("id", "territoire-funnel_text").text
     choose(driver, "territoire-localisation", "lung")

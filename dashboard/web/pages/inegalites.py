@@ -171,12 +171,12 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         ]),
         html.H3(t("ineq_over_time", lang)),
         figure_block(graph("inegalites-over-time", lang, over_fig), t("ineq_over_time_label", lang),
-                     None, over_table, table_id="inegalites-over-table"),
+                     None, over_table, table_id="inegalites-over-table", draw_in_view=True),
         html.H2(t("ineq_territorial", lang)),
         html.P(t("funnel_lead", lang), className="prose"),
         figure_block(graph("inegalites-funnel", lang, ffig), t("funnel_graph_label", lang),
                      ftext, ftable, summary_id="inegalites-dispersion",
-                     table_id="inegalites-ftable"),
+                     table_id="inegalites-ftable", draw_in_view=True),
         html.Div(flinks, id="inegalites-fdownloads"),
     ]
     return content, t("title_inequalities", lang)

@@ -163,7 +163,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
 ORDER = ["key_title", "key", "compare", "sites_title", "sites", "funnel_title", "funnel_fig",
          "funnel_text", "funnel_table", "downloads"]
 TREND = ["trend_title", "trend_fig", "trend_summary", "trend_table"]
-FIGURES = ("trend_fig", "funnel_fig")  # through figure_output: drawn when in view
+FIGURES = ("trend_fig", "funnel_fig")  # below the key figures: drawn when in view
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
@@ -196,11 +196,13 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(out["trend_title"], id="territoire-trend_title"),
         figure_block(graph("territoire-trend_fig", lang, out["trend_fig"]), out["trend_title"],
                      out["trend_summary"], out["trend_table"],
-                     summary_id="territoire-trend_summary", table_id="territoire-trend_table"),
+                     summary_id="territoire-trend_summary", table_id="territoire-trend_table",
+                     draw_in_view=True),
         html.H2(out["funnel_title"], id="territoire-funnel_title"),
         figure_block(graph("territoire-funnel_fig", lang, out["funnel_fig"]),
                      t("funnel_graph_label", lang), out["funnel_text"], out["funnel_table"],
-                     summary_id="territoire-funnel_text", table_id="territoire-funnel_table"),
+                     summary_id="territoire-funnel_text", table_id="territoire-funnel_table",
+                     draw_in_view=True),
         html.Div(out["downloads"], id="territoire-downloads"),
         dcc.Store(id="territoire-area", data={"level": level, "code": code}),
     ]
