@@ -118,12 +118,17 @@ def sites_table(area: Area, state: dict[str, str], lang: str) -> DataTable:
                         period=state["periode"].replace("-", "–")))
 
 
+def view_words(state: dict[str, str], lang: str) -> tuple[str, str]:
+    """The site and sex of a view as words inside a heading."""
+    site = in_sentence(queries.catalog().site_label(state["localisation"], lang))
+    return site, t(f"sex_{state['sexe']}", lang).lower()
+
+
 @memo_view
 def trend_outputs(level: str, code: str, state: dict[str, str], lang: str) -> dict[str, Any]:
     """The trend part of a profile (its own callback: computed beside the rest)."""
     areas = chain(level, code, lang)
-    site = in_sentence(queries.catalog().site_label(state["localisation"], lang))
-    sex = t(f"sex_{state['sexe']}", lang).lower()
+    site, sex = view_words(state, lang)
     title = t("profile_trends", lang, site=site, sex=sex)
     tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
                     False, lang, title)
@@ -137,8 +142,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
     """Every data-dependent part of a profile but its trend (:func:`trend_outputs`)."""
     areas = chain(level, code, lang)
     cat = queries.catalog()
-    site = in_sentence(cat.site_label(state["localisation"], lang))
-    sex = t(f"sex_{state['sexe']}", lang).lower()
+    site, sex = view_words(state, lang)
     period = state["periode"].replace("-", "–")
     ffig, ftext, ftable, _ = funnel_outputs({**state, "niveau": level}, lang, code)
     ys, ye = parse_period(state["periode"])
