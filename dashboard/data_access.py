@@ -97,12 +97,14 @@ class Release:
         return self.info["data_kind"] == "simulated"
 
 
-_default: Release | None = None
+_default: tuple[str | None, Release] | None = None
 
 
 def get_release() -> Release:
-    """The process-wide release handle (path from ``$RELEASE_PATH``)."""
+    """The process-wide release handle (path from ``$RELEASE_PATH``, read on every call: a
+    handle is made again when it changes)."""
     global _default
-    if _default is None or _default.path != release_path():
-        _default = Release()
-    return _default
+    raw = os.environ.get("RELEASE_PATH")
+    if _default is None or _default[0] != raw:
+        _default = (raw, Release())
+    return _default[1]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from dashboard.catalogue import Catalogue, period_text
 from dashboard.release_schema import CONTRACT, LEVELS, SITE_SEXES
@@ -25,6 +25,14 @@ FORMAT_NAMES = ("csv", "csv-excel", "parquet", "json")
 DEFAULT_FORMAT = "csv"
 PERIOD_LENGTHS = (1, 5)
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quote(value: str) -> str:
+    """``urlencode``'s quoting of one value (codes are plain: a comma is the only escape)."""
+    if _UNRESERVED.fullmatch(value.replace(",", "")):
+        return value.replace(",", "%2C")
+    return quote_plus(value)
 
 
 class BadParameter(ValueError):
@@ -170,8 +178,9 @@ class Selection:
 
     def query_string(self) -> str:
         """Canonical query string (parameters in definition order): keys caches and ETags."""
-        pairs = [(p.name, ",".join(str(v) for v in values)) for p, values in self.filters]
-        return urlencode([*pairs, ("format", self.fmt)])
+        pairs = [(p.name, ",".join(map(str, values))) for p, values in self.filters]
+        return "&".join(f"{name}={_quote(value)}" for name, value in
+                        [*pairs, ("format", self.fmt)])
 
 
 def _parse(param: Param, raw: str, allowed: Sequence[Any]) -> Any:
@@ -238,7 +247,8 @@ def _check_periods(selection: Selection, cat: Catalogue) -> None:
     """
     table = selection.endpoint.table
     levels = selection.values("level")
-    if not levels or not cat.periods_of(table):
+    by_level = cat.level_periods.get(table, {})
+    if not levels or not any(by_level.values()):
         return
     lengths = selection.values("period_length")
     start, end = selection.values("year_start"), selection.values("year_end")
@@ -247,7 +257,7 @@ def _check_periods(selection: Selection, cat: Catalogue) -> None:
         return ((not lengths or p[1] - p[0] + 1 in lengths)
                 and (not start or p[0] >= start[0]) and (not end or p[1] <= end[0]))
 
-    if any(matches(p) for level in levels for p in cat.periods_of(table, level)):
+    if any(matches(p) for level in levels for p in by_level.get(level, ())):
         return
     raise BadParameter(
         "period_length" if lengths else "year_start", "api_err_periods",

@@ -65,3 +65,17 @@ def test_departments_single_year_says_which_periods_exist(client):
     assert response.get_json()["allowed"] == ["2019-2023"]
     ok = client.get("/api/v1/indicators?level=department,region&period_length=1&geo=84")
     assert ok.status_code == 200  # regions have single years: the request can return rows
+
+
+@pytest.mark.parametrize("value", ["C34,C50", "2019", "-1", "a~b.c_d-e", "", "é,x", "a b",
+                                   "x&y=z", "50%", "a,,b"])
+def test_canonical_query_string_quotes_as_urlencode(value):
+    """The ETag and cache key keep the bytes ``urlencode`` gave, whatever a value holds."""
+    from urllib.parse import urlencode
+
+    from dashboard.api.params import ENDPOINTS, Selection
+
+    endpoint = ENDPOINTS["indicators"]
+    param = endpoint.params[0]
+    selection = Selection(endpoint, ((param, (value,)),), "csv")
+    assert selection.query_string() == urlencode([(param.name, value), ("format", "csv")])
