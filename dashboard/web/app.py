@@ -24,9 +24,10 @@ from dashboard.web.server import PLOTLY_PRELOAD, init_server
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # The site's own scripts, served from the package with a fingerprint (immutable) before the
 # renderer starts: the data-table component, the in-page language switch, the idle-time
-# prefetch, charts redrawn when in view. (plotly.js: see ``server.PLOTLY_JS``.)
+# prefetch, charts redrawn when in view, charts redrawn for a resize only when resized.
+# (plotly.js: see ``server.PLOTLY_JS``.)
 SCRIPTS = ("web/static/datatable.js", "web/static/navigation.js", "web/static/prefetch.js",
-           "web/static/figures_in_view.js")
+           "web/static/figures_in_view.js", "web/static/resize_if_resized.js")
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:

@@ -426,6 +426,41 @@ TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')
              ".map(e => [new URL(e.name).pathname, e.transferSize]))")
 
 
+COUNT_DRAWS = """
+window.dashboardDraws = {};
+for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const id = gd.parentNode.id;
+    window.dashboardDraws[id] = 0;
+    gd.on('plotly_afterplot', () => { window.dashboardDraws[id] += 1; });
+}"""
+
+
+def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: str) -> None:
+    """A level change draws the map and the ranking once each, although the ranking's height
+    changes (plotly's resize would draw it a second time); a window resize still redraws at
+    the new width."""
+    open_page(driver, live_url + "/carte?lang=fr")
+    time.sleep(0.5)  # the first drawing's own resize
+    driver.execute_script(COUNT_DRAWS)
+    height = driver.find_element("id", "carte-ranking").size["height"]
+    choose(driver, "carte-niveau", "region")
+    wait_for(lambda: driver.find_element("id", "carte-ranking").size["height"] < height / 2,
+             what="ranking of regions")
+    wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")  # values, outlines
+    time.sleep(0.8)  # plotly's resize waits 100 ms: a second drawing would come by now
+    assert driver.execute_script("return window.dashboardDraws") == {
+        "carte-map": 1, "carte-ranking": 1}
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(900, size["height"])
+        wait_for(lambda: driver.execute_script(
+            "const gd = document.querySelector('#carte-map .js-plotly-plot');"
+            "return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1"
+            " && window.dashboardDraws['carte-map'] === 2"), what="map redrawn at the new width")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
 def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> None:
     """The home page fetches the map's plotly.js and geometry when idle; the map then
     downloads neither, and prefetches the other levels' geometry for a level change."""
