@@ -171,6 +171,16 @@ def level_values(release: Release, measure: str, site: str, sex: str, period: tu
                          "ON g.level = i.level AND g.code = i.geo_code ORDER BY geo_code", params)
 
 
+def indicator_rows(release: Release) -> pd.DataFrame:
+    """The whole ``indicator`` table with each area's ``name`` and ``_in_geo`` (whether the
+    area is in ``geo``: :func:`level_values` joins, :func:`series` doesn't), in map-view order
+    (series, period, area code): what :mod:`dashboard.web.indicator_frame` holds."""
+    return release.query(
+        "SELECT i.*, g.name, g.code IS NOT NULL AS _in_geo FROM indicator i "
+        "LEFT JOIN geo g ON g.level = i.level AND g.code = i.geo_code "
+        "ORDER BY measure, site_code, sex, level, year_start, year_end, geo_code")
+
+
 def series(release: Release, measure: str, site: str, sex: str, level: str, code: str,
            pooled: bool) -> pd.DataFrame:
     """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``."""

@@ -56,6 +56,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     service.install(app)
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
+    queries.warm()
     return app
 
 

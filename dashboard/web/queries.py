@@ -8,6 +8,7 @@ keyed by the release id so a new release never serves stale results.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -17,13 +18,16 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
 import pandas as pd
 from flask import current_app, has_app_context
 
 from dashboard import release_reads as reads
 from dashboard.cache import cache
 from dashboard.catalogue import Catalogue, catalogue
+from dashboard.data_access import ReleaseNotFound
 from dashboard.release_watch import LiveRelease, live
+from dashboard.web.indicator_frame import indicator_frame
 
 T = TypeVar("T")
 
@@ -112,6 +116,13 @@ def check(column: str, value: Any, table: str = "indicator") -> Any:
 
 # --- catalogue -------------------------------------------------------------------------------
 
+def warm() -> None:
+    """Read the release's in-memory table now, so that a worker's first visitor doesn't wait
+    for it (nothing when the release cannot be read: the pages say so)."""
+    with contextlib.suppress(ReleaseNotFound, duckdb.Error):
+        indicator_frame(release())
+
+
 def catalog() -> Catalogue:
     """The catalogue of the release in force (built once per release id)."""
     return catalogue(release())
@@ -157,13 +168,14 @@ def _check_area(level: str, code: str) -> None:
     check("geo_code", code)
 
 
-@cached
-def level_values(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
+def level_values(measure: str, site: str, sex: str, year_start: int, year_end: int,
                  level: str) -> pd.DataFrame:
-    """Every indicator column of the areas of ``level`` (one row per area, geo order)."""
+    """Every indicator column of the areas of ``level`` (one row per area, geo order); from the
+    table in memory (:mod:`dashboard.web.indicator_frame`: faster than any cache)."""
     _check_cell(measure, site, sex, year_start, year_end)
     check("level", level)
-    return reads.level_values(release(), measure, site, sex, (year_start, year_end), level)
+    return indicator_frame(release()).level_values(measure, site, sex, (year_start, year_end),
+                                                   level)
 
 
 @cached
@@ -175,12 +187,12 @@ def cell(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end
     return None if row.empty else row.iloc[0].to_dict()
 
 
-@cached
-def series(_rid: str, measure: str, site: str, sex: str, level: str, code: str,
+def series(measure: str, site: str, sex: str, level: str, code: str,
            pooled: bool) -> pd.DataFrame:
-    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``."""
+    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``
+    (from the table in memory)."""
     _check_series(measure, site, sex, level, code)
-    return reads.series(release(), measure, site, sex, level, code, pooled)
+    return indicator_frame(release()).series(measure, site, sex, level, code, pooled)
 
 
 @cached

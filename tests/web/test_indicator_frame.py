@@ -1,0 +1,75 @@
+"""The dashboard's in-memory indicator table answers exactly as the SQL reads it replaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import release_reads as reads
+from dashboard.data_access import Release
+from dashboard.web.indicator_frame import IndicatorFrame, indicator_frame
+
+
+@pytest.fixture(scope="module")
+def release(fixture_release: Path) -> Release:
+    return Release(fixture_release)
+
+
+@pytest.fixture(scope="module")
+def frame(release: Release) -> IndicatorFrame:
+    return IndicatorFrame.read(release)
+
+
+
+
+def sample(keys: str, every: int) -> str:
+    """Every ``every``-th distinct key of the indicator table, in a fixed order."""
+    return (f"WITH keys AS (SELECT DISTINCT {keys} FROM indicator ORDER BY ALL) "
+            f"SELECT * EXCLUDE (k) FROM (SELECT *, row_number() OVER () AS k FROM keys) "
+            f"WHERE k % {every} = 0")
+
+
+def test_every_map_view_equals_its_query(release: Release, frame: IndicatorFrame) -> None:
+    views = release.query(sample("measure, site_code, sex, level, year_start, year_end", 1)
+                          ).itertuples(index=False)
+    n = with_nulls = 0
+    for measure, site, sex, level, ys, ye in views:
+        expected = reads.level_values(release, measure, site, sex, (ys, ye), level)
+        got = frame.level_values(measure, site, sex, (ys, ye), level)
+        pd.testing.assert_frame_equal(got, expected)
+        n += 1
+        with_nulls += bool(expected.cases.isna().any())
+    assert n > 150 and 0 < with_nulls < n  # suppressed cells in some views, not all
+
+
+def test_series_equal_their_query(release: Release, frame: IndicatorFrame) -> None:
+    keys = release.query(sample("measure, site_code, sex, level, geo_code", 17)  # of ~1,900
+                         ).itertuples(index=False)
+    n = 0
+    for measure, site, sex, level, code in keys:
+        for pooled in (False, True):
+            expected = reads.series(release, measure, site, sex, level, code, pooled)
+            got = frame.series(measure, site, sex, level, code, pooled)
+            pd.testing.assert_frame_equal(got, expected)
+            n += 1
+    assert n > 50
+
+
+def test_an_absent_view_is_empty_with_the_query_columns(release: Release,
+                                                         frame: IndicatorFrame) -> None:
+    expected = reads.level_values(release, "incidence", "all", "all", (1900, 1900), "region")
+    got = frame.level_values("incidence", "all", "all", (1900, 1900), "region")
+    assert got.empty and list(got.columns) == list(expected.columns)
+    assert frame.series("incidence", "all", "all", "region", "nowhere", True).empty
+
+
+def test_a_taken_view_is_a_copy(release: Release) -> None:
+    """Callers may change what they get without changing the next answer."""
+    table = indicator_frame(release)
+    first = table.level_values("incidence", "all", "all", (2019, 2023), "department")
+    first.loc[:, "asr_world"] = -1.0
+    again = indicator_frame(release).level_values("incidence", "all", "all", (2019, 2023),
+                                                  "department")
+    assert indicator_frame(release) is table and (again.asr_world != -1.0).all()
