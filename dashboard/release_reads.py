@@ -165,7 +165,9 @@ def cell_filter(table: str, measure: str, site: str, sex: str, level: str | None
 
 def level_values(release: Release, measure: str, site: str, sex: str, period: tuple[int, int],
                  level: str) -> pd.DataFrame:
-    """Every indicator column of the areas of ``level``, with their names (geo order)."""
+    """Every indicator column of the areas of ``level``, with their names (geo order). The
+    dashboard takes these rows from memory (:mod:`dashboard.web.indicator_frame`); this query
+    is the definition its tests compare with."""
     where, params = cell_filter("indicator", measure, site, sex, level, None, period).where()
     return release.query(f"SELECT i.*, g.name FROM (SELECT * FROM indicator{where}) i JOIN geo g "
                          "ON g.level = i.level AND g.code = i.geo_code ORDER BY geo_code", params)
@@ -183,7 +185,8 @@ def indicator_rows(release: Release) -> pd.DataFrame:
 
 def series(release: Release, measure: str, site: str, sex: str, level: str, code: str,
            pooled: bool) -> pd.DataFrame:
-    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``."""
+    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``
+    (the definition :mod:`dashboard.web.indicator_frame` is compared with)."""
     where, params = cell_filter("indicator", measure, site, sex, level, code).where()
     cond = "year_end > year_start" if pooled else "year_end = year_start"
     return release.query(f"SELECT * FROM indicator{where} AND {cond} ORDER BY year_end", params)

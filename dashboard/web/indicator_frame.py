@@ -2,8 +2,8 @@
 
 A map view (the areas of one level for a measure, site, sex and period) or the series of one
 area is then a dictionary lookup and a row take (about 1 ms) instead of a DuckDB query (about
-12 ms: planning, a scan of the table, the conversion to pandas), which
-every new view of the dashboard paid several times. The frame is read once per release through
+12 ms: planning, a scan of the table, the conversion to pandas), which every new view of the
+dashboard paid several times. The frame is read once per release through
 the same conversion (:func:`dashboard.release_reads.indicator_rows`), so the values are
 DuckDB's; a take keeps DuckDB's dtypes too (:func:`_as_queried`).
 ``tests/web/test_indicator_frame.py`` compares every view and series with the SQL of
@@ -76,7 +76,8 @@ def _as_queried(frame: pd.DataFrame, rows: np.ndarray | None,
     ``frame``) converted, and every text column of an empty result."""
     part = frame.iloc[rows if rows is not None else []].reset_index(drop=True)
     if part.empty:  # and so without any text
-        nullable = tuple(c for c in part.columns if is_string_dtype(part[c].dtype)) + nullable
+        nullable = tuple(dict.fromkeys(
+            [c for c in part.columns if is_string_dtype(part[c].dtype)] + list(nullable)))
     for column in nullable:
         values = part[column]
         dtype = values.dtype
