@@ -93,7 +93,18 @@ def controls_panel(children: list[Any], lang: str) -> html.Form:
                      children=children)
 
 
-class DataTable(Component):
+class BrowserComponent(Component):
+    """A Dash component drawn by the site's own script (``static/``, namespace ``dashboard``):
+    subclasses name their type and props."""
+
+    _namespace = "dashboard"
+    _children_props: ClassVar[list[str]] = []
+    _base_nodes: ClassVar[list[str]] = ["children"]
+    _valid_wildcard_attributes: ClassVar[list[str]] = []
+    available_wildcard_properties: ClassVar[list[str]] = []
+
+
+class DataTable(BrowserComponent):
     """An accessible table drawn in the browser by ``static/datatable.js``: one component.
 
     Caption, column headers (``scope="col"``), the first cell of each row as its row header
@@ -102,20 +113,27 @@ class DataTable(Component):
     render and store update, is what made control changes slow; here it is one.
     """
 
-    _namespace = "dashboard"
     _type = "DataTable"
-    _children_props: ClassVar[list[str]] = []
-    _base_nodes: ClassVar[list[str]] = ["children"]
-    _valid_wildcard_attributes: ClassVar[list[str]] = []
     _prop_names: ClassVar[list[str]] = ["id", "className", "caption", "columns", "rows",
                                         "numeric"]
     available_properties: ClassVar[list[str]] = _prop_names
-    available_wildcard_properties: ClassVar[list[str]] = []
 
     def __init__(self, columns: Sequence[str], rows: list[list[str]], caption: str,
                  numeric: Sequence[bool], **kwargs: Any) -> None:
         super().__init__(columns=list(columns), rows=rows, caption=caption,
                          numeric=list(numeric), **kwargs)
+
+
+class Ranking(BrowserComponent):
+    """The map page's ranking chart, drawn as SVG by ``static/ranking.js`` from ``data``
+    (:func:`figures.ranking.ranking_data`): a filter change sends rows, not a plotly figure."""
+
+    _type = "Ranking"
+    _prop_names: ClassVar[list[str]] = ["id", "className", "data"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(data=data, **kwargs)
 
 
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,

@@ -164,7 +164,7 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
 
 
 @pytest.mark.parametrize(("output", "inputs", "state"), [
-    ("carte-ranking.figure", MAP_STATE, [MAP_SEARCH]),
+    ("carte-ranking.data", MAP_STATE, [MAP_SEARCH]),
     ("evolution-graph-next.data",
      ["mortality", "lung", "male", "asr_europe", "quinquennal", "region-84", "aucun",
       "department-2A"], ["?lang=en"]),

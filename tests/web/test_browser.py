@@ -426,30 +426,40 @@ TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')
              ".map(e => [new URL(e.name).pathname, e.transferSize]))")
 
 
+# Counts plotly's drawings of each chart, charts mounted later included (the language switch
+# draws the page anew): a chart is counted from the moment plotly takes it (its class).
 COUNT_DRAWS = """
 window.dashboardDraws = {};
-for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const id = gd.parentNode.id;
-    window.dashboardDraws[id] = 0;
-    gd.on('plotly_afterplot', () => { window.dashboardDraws[id] += 1; });
-}"""
+const watch = () => {
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        if (gd.dashboardCounted) { continue; }
+        gd.dashboardCounted = true;
+        const id = gd.parentNode.id;
+        window.dashboardDraws[id] = 0;
+        gd.on('plotly_afterplot', () => { window.dashboardDraws[id] += 1; });
+    }
+};
+watch();
+new MutationObserver(watch).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['class']});"""
 
 
 def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: str) -> None:
-    """A level change draws the map and the ranking once each, although the ranking's height
-    changes (plotly's resize would draw it a second time); a window resize still redraws at
-    the new width."""
+    """A level change draws the map once; so does the language switch, which mounts a new
+    chart (plotly's resize after a first drawing would draw it a second time); a window resize
+    still redraws at the new width."""
     open_page(driver, live_url + "/carte?lang=fr")
     time.sleep(0.5)  # the first drawing's own resize
     driver.execute_script(COUNT_DRAWS)
-    height = driver.find_element("id", "carte-ranking").size["height"]
     choose(driver, "carte-niveau", "region")
-    wait_for(lambda: driver.find_element("id", "carte-ranking").size["height"] < height / 2,
-             what="ranking of regions")
     wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")  # values, outlines
     time.sleep(0.8)  # plotly's resize waits 100 ms: a second drawing would come by now
-    assert driver.execute_script("return window.dashboardDraws") == {
-        "carte-map": 1, "carte-ranking": 1}
+    assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
+             and map_paths(driver) == 2 * 18, what="map in English")
+    time.sleep(0.8)
+    assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
     size = driver.get_window_size()
     try:
         driver.set_window_size(900, size["height"])
@@ -457,6 +467,72 @@ def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: 
             "const gd = document.querySelector('#carte-map .js-plotly-plot');"
             "return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1"
             " && window.dashboardDraws['carte-map'] === 2"), what="map redrawn at the new width")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
+RANKING_STATE = """
+const box = document.querySelector('.ranking-scroll');
+const rows = [...document.querySelectorAll('#carte-ranking .ranking-row')];
+const centre = el => { const b = el.getBoundingClientRect(); return b.left + b.width / 2; };
+return {
+    names: rows.map(r => r.querySelector('.ranking-name').textContent),
+    table: [...document.querySelectorAll('#carte-table tbody th')].map(th => th.textContent),
+    x: rows.map(r => r.querySelector('circle, path')).filter(m => m).map(centre),
+    values: [...document.querySelectorAll('#carte-ranking .ranking-value')].map(
+        v => Number(v.textContent.replace(/\u202f/g, '').replace(',', '.'))),
+    left: document.querySelector('#carte-ranking .ranking-rows').getBoundingClientRect().left,
+    suppressed: rows.filter(r => r.querySelector('.ranking-suppressed')).length,
+    reference: centre(document.querySelector('#carte-ranking .ranking-rows > line:last-child')),
+    ticks: [...document.querySelectorAll('#carte-ranking .ranking-tick')].map(t => t.textContent),
+    width: document.querySelector('#carte-ranking .ranking-rows').getBoundingClientRect().width,
+    boxWidth: box.clientWidth,
+};"""
+
+
+def test_ranking_lists_every_area_in_the_table_order(driver: Any, live_url: str) -> None:
+    """The ranking (drawn without plotly) lists the areas of the view highest first, in the
+    order of the data table, suppressed areas last; its scale stays in view while the list
+    scrolls; pointing at a row shows its value; it follows the width of its box."""
+    open_page(driver, live_url + "/carte?lang=fr&localisation=lung&sexe=female")
+    got = wait_for(lambda: (s := driver.execute_script(RANKING_STATE))["names"] and s,
+                   what="ranking")
+    assert got["names"] == got["table"] and len(got["names"]) == N_DEPARTMENTS
+    assert len(got["x"]) + got["suppressed"] == N_DEPARTMENTS and len(got["x"]) > 1
+    # positions on one linear scale (values as shown: 1 decimal, hence the tolerance)
+    x, v = got["x"], got["values"]
+    slope = (x[0] - x[-1]) / (v[0] - v[-1])
+    assert slope > 0 and all(abs(x[-1] + slope * (b - v[-1]) - a) <= 0.06 * slope + 0.5
+                             for a, b in zip(x, v, strict=True))
+    assert got["left"] < got["reference"] < got["left"] + got["width"]
+    assert len(got["ticks"]) >= 3 and all("." not in t for t in got["ticks"])
+    assert abs(got["width"] - got["boxWidth"]) <= 1
+    scale = driver.find_element("css selector", "#carte-ranking .ranking-scale")
+    box = driver.find_element("css selector", ".ranking-scroll")
+    driver.execute_script("arguments[0].scrollTop = arguments[0].scrollHeight", box)
+    wait_for(lambda: abs(scale.rect["y"] - box.rect["y"]) <= 2, what="scale kept in view")
+    row = driver.find_elements("css selector", "#carte-ranking .ranking-row")[-1]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    value = row.find_elements("css selector", ".ranking-value")
+    if value:  # the last row may be suppressed: point at the first published one instead
+        target = row
+    else:
+        target = driver.find_elements("css selector", "#carte-ranking .ranking-row")[0]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    shown = target.find_element("css selector", ".ranking-value")
+    assert not shown.is_displayed()
+    ActionChains(driver).move_to_element(target.find_element(
+        "css selector", ".ranking-name")).perform()
+    wait_for(shown.is_displayed, what="value shown on pointing")
+    assert shown.text and shown.text[0].isdigit()
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(700, size["height"])
+        wait_for(lambda: abs((s := driver.execute_script(RANKING_STATE))["width"]
+                             - s["boxWidth"]) <= 1 and abs(s["width"] - got["width"]) > 50,
+                 what="ranking at the new width")
     finally:
         driver.set_window_size(size["width"], size["height"])
 

@@ -20,7 +20,7 @@ from dashboard.web.figures.map import (
     map_figure,
     map_values,
 )
-from dashboard.web.figures.ranking import ranking_figure
+from dashboard.web.figures.ranking import RankingText, label_margin, ranked, ranking_data
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.summaries import map_summary
@@ -102,15 +102,36 @@ def test_values_patch_is_small_and_has_no_geometry() -> None:
     assert not any("hovertemplate" in op["location"] for op in ops)
 
 
-def test_ranking_figure() -> None:
-    df = pd.DataFrame({"name": ["a", "b", "c"], "v": [1.0, 3.0, np.nan], "lo": [0.5, 2, np.nan],
-                       "hi": [1.5, 4, np.nan], "sir_flag": ["lower", "higher", None]})
-    labels = {"higher": "H", "lower": "L", "not_different": "N"}
-    fig = ranking_figure(df, "v", "lo", "hi", 2.0, "x", labels, "fr")
-    assert [tr["name"] for tr in fig["data"]] == ["H", "L"]
-    assert fig["layout"]["yaxis"]["categoryarray"] == ["a", "b"]
-    assert fig["data"][0]["error_x"]["array"] == [1.0]
-    assert fig["layout"]["shapes"][0]["x0"] == 2.0
+RANKING_TEXT = RankingText("x", {"higher": "H", "lower": "L", "not_different": "N"}, "France",
+                           "n.p.", "ranking")
+
+
+def test_ranking_data() -> None:
+    df = pd.DataFrame({"name": ["a", "b", "c"], "v": [1.25, 1234.5, np.nan],
+                       "lo": [0.5, 1200, np.nan], "hi": [1.5, 1300.25, np.nan],
+                       "sir_flag": ["lower", "higher", None]})
+    data = ranking_data(df, "v", "lo", "hi", 2.0, RANKING_TEXT, "fr")
+    assert data["rows"] == [
+        ["b", 1234.5, 1200.0, 1300.25, "higher",
+         "b\u202f: 1\u202f234,5 (IC 95\u202f%\u202f: 1\u202f200,0 à 1\u202f300,2) — H",
+         "1\u202f234,5"],
+        ["a", 1.25, 0.5, 1.5, "lower", "a\u202f: 1,2 (IC 95\u202f%\u202f: 0,5 à 1,5) — L", "1,2"],
+        ["c", None, None, None, None, "c\u202f: n.p.", ""]]
+    # the legend names the flags shown, in a fixed order, then the reference line
+    assert data["legend"] == [["higher", "H"], ["lower", "L"], ["reference", "France"]]
+    assert data["reference"] == 2.0 and data["separators"] == ",\u202f"
+    en = ranking_data(df, "v", None, None, None, RANKING_TEXT, "en", decimals=0)
+    assert en["rows"][0][5:] == ["b: 1,234 — H", "1,234"]  # half-even, as in the table
+    assert en["reference"] is None and en["legend"][-1] == ["lower", "L"]
+    assert en["separators"] == ".,"
+
+
+def test_ranking_order_breaks_ties_alphabetically() -> None:
+    """Equal values in the reader's alphabetical order (accents with their letter), areas
+    without a value last: the ranking and its table list areas alike at every refresh."""
+    df = pd.DataFrame({"name": ["Val-d'Oise", "Éure", "Ain", "Zz", "Aube"],
+                       "v": [2.0, 2.0, np.nan, 3.0, np.nan]})
+    assert ranked(df, "v").name.tolist() == ["Zz", "Éure", "Val-d'Oise", "Ain", "Aube"]
 
 
 def test_funnel_limits_are_exact_poisson() -> None:
@@ -188,17 +209,13 @@ def test_funnel_log_ticks_are_written_out() -> None:
 
 
 def test_ranking_frame_is_the_same_for_every_view_of_a_level() -> None:
-    """Margin and height come from the level's areas, not the ones shown: a change of site
-    or sex hiding the longest name redraws once (no automargin pass, no resize)."""
-    from dashboard.web.figures.ranking import label_margin, ranking_figure
-
+    """The name column's width comes from the level's areas, not the ones shown: a change of
+    site or sex hiding the longest name does not move the chart."""
     names = ["Ain", "Alpes-de-Haute-Provence", "Var"]
-    labels = {f: f for f in ("higher", "lower", "not_different")}
-    frames = []
+    widths = []
     for values in ([1.0, 2.0, 3.0], [1.0, None, 3.0]):  # the long name suppressed
         df = pd.DataFrame({"name": names, "v": values, "sir_flag": ["higher"] * 3})
-        layout = ranking_figure(df, "v", None, None, 2.0, "x", labels, "fr")["layout"]
-        frames.append((layout["margin"]["l"], layout["height"],
-                       layout["yaxis"]["automargin"]))
-    assert frames[0] == frames[1] and frames[0][2] is False
+        data = ranking_data(df, "v", None, None, 2.0, RANKING_TEXT, "fr")
+        widths.append((data["labelWidth"], len(data["rows"])))
+    assert widths[0] == widths[1] == (183, 3)
     assert label_margin(pd.Series(names)) == 183  # 23 characters × 7.4 px + 12

@@ -92,7 +92,7 @@ def test_fuzzed_callbacks_never_answer_5xx(dash_app: Dash, deps: list[dict[str, 
 
 def test_callbacks_name_their_release_and_stale_pages_get_a_notice(
         dash_app: Dash, deps: list[dict[str, Any]]) -> None:
-    dep = find_dependency(deps, "carte-ranking.figure")
+    dep = find_dependency(deps, "carte-ranking.data")
     body = callback_payload(dep, ["incidence", "lung", "all", "department", "2019-2023",
                                   "asr_world"], ["?lang=fr"])
     r = post(dash_app, {**body, "release": RELEASE})

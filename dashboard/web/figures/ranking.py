@@ -1,65 +1,98 @@
-"""Ranking of areas: value with its 95% interval, sorted, coloured by difference from France."""
+"""Ranking of areas: value with its 95% interval, sorted, marked by difference from France.
+
+The chart is drawn in the browser by ``static/ranking.js`` (the ``Ranking`` component of
+``components.py``): this module computes what it shows, every text in the page's language.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.web.figures.common import FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
-from dashboard.web.formatting import colon
+from dashboard.web.collation import sort_key
+from dashboard.web.figures.common import separators
+from dashboard.web.formatting import colon, fmt_number, fmt_value_ci
 
-# Width of a label character at the axis' 12 px font, generous (DejaVu Sans, the widest of the
+# Width of a label character at the chart's 12 px font, generous (DejaVu Sans, the widest of the
 # usual fallbacks of the site's font, averages ~7 px on area names).
 LABEL_CHAR_PX = 7.4
+FLAGS = ("higher", "not_different", "lower")
+
+
+@dataclass(frozen=True)
+class RankingText:
+    """The words of a ranking: axis title, flag names, the reference, suppressed, chart name."""
+
+    axis_title: str
+    flags: dict[str, str]
+    reference: str
+    suppressed: str
+    label: str
 
 
 def label_margin(names: pd.Series) -> int:
-    """Left margin (px) that holds the longest of ``names`` at the axis' font."""
+    """Width (px) of the name column: holds the longest of ``names`` at the chart's font."""
     longest = int(names.astype(str).str.len().max()) if len(names) else 0
     return max(60, int(np.ceil(LABEL_CHAR_PX * longest)) + 12)
 
 
-def ranking_figure(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
-                   reference: float | None, x_title: str, flag_labels: dict[str, str],
-                   lang: str, decimals: int = 1) -> dict[str, Any]:
-    """Horizontal dot-and-whisker chart of published areas, highest at the top.
+def ranked(df: pd.DataFrame, value_col: str) -> pd.DataFrame:
+    """``df`` highest ``value_col`` first, equal values in alphabetical order of ``name``,
+    areas without a value last (alphabetical): the order of the ranking and of its table."""
+    values = pd.to_numeric(df[value_col], errors="coerce").to_numpy(dtype=float)
+    names = [sort_key(str(n)) for n in df["name"]]
+    order = sorted(range(len(df)), key=lambda i: (math.isnan(values[i]),
+                                                  0.0 if math.isnan(values[i]) else -values[i],
+                                                  names[i]))
+    return df.iloc[order]
 
-    ``df`` has ``name``, the value columns and ``sir_flag``; suppressed rows are skipped.
-    The label margin and the height come from every row of ``df`` (the level's areas, published
-    or not), not from the rows shown: every view of a level has the same frame, so a change of
-    site or sex redraws the chart once, without plotly's automargin second pass or a resize.
+
+def _number(x: Any) -> float | None:
+    """A finite value rounded for drawing (3 decimals: below a pixel), else ``None``."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return round(value, 3) if math.isfinite(value) else None
+
+
+def ranking_data(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
+                 reference: float | None, text: RankingText, lang: str,
+                 decimals: int = 1) -> dict[str, Any]:
+    """What the ranking draws: every area of ``df`` in :func:`ranked` order.
+
+    Each row is ``[name, value, low, high, flag, description, value text]`` (value, low, high
+    ``None`` when not published; the description is the row's tooltip). The name column's width
+    comes from every area of ``df`` (published or not), so each view of a level has the same
+    frame, and the height is one row per area.
     """
-    d = df.dropna(subset=[value_col]).sort_values(value_col)
-    traces = []
-    for flag in ("higher", "not_different", "lower"):
-        part = d[d.sir_flag == flag] if "sir_flag" in d else d.iloc[0:0]
-        if part.empty:
-            continue
-        trace: dict[str, Any] = {
-            "type": "scatter", "mode": "markers", "name": flag_labels[flag],
-            "x": part[value_col].round(3).tolist(), "y": part.name.tolist(),
-            "marker": {"color": FLAG_COLOURS[flag], "symbol": FLAG_SYMBOLS[flag], "size": 8},
-            "hovertemplate": "%{y}" + colon(lang) + "%{x:,." + str(decimals) + "f}<extra>"
-            + flag_labels[flag] + "</extra>"}
-        if low_col and high_col:
-            trace["error_x"] = {"type": "data", "symmetric": False,
-                                "array": (part[high_col] - part[value_col]).round(3).tolist(),
-                                "arrayminus": (part[value_col] - part[low_col]).round(3).tolist(),
-                                "color": FLAG_COLOURS[flag], "thickness": 1.2, "width": 0}
-        traces.append(trace)
-    shapes = []
-    if reference is not None and np.isfinite(reference):
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": reference,
-                       "x1": reference, "y0": 0, "y1": 1,
-                       "line": {"color": "#000091", "dash": "dash", "width": 1.5}})
-    height = max(260, 18 * len(df) + 90)
-    return {"data": traces, "layout": base_layout(
-        height=height, shapes=shapes, showlegend=True,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-        margin={"l": label_margin(df.name), "r": 10, "t": 30, "b": 40},
-        separators=",\u202f" if lang == "fr" else ".,",
-        xaxis=axis(x_title),
-        yaxis=axis("", categoryorder="array", categoryarray=d.name.tolist(),
-                   range=[-0.7, len(d) - 0.3], tickfont={"size": 12}, automargin=False))}
+    rows = []
+    for r in ranked(df, value_col).to_dict("records"):
+        value = _number(r[value_col])
+        low = _number(r[low_col]) if low_col and value is not None else None
+        high = _number(r[high_col]) if high_col and value is not None else None
+        flag = r.get("sir_flag") if r.get("sir_flag") in FLAGS else None
+        if value is None:
+            description = f"{r['name']}{colon(lang)}{text.suppressed}"
+            shown = ""
+        else:
+            shown = fmt_number(value, lang, decimals)
+            description = f"{r['name']}{colon(lang)}" + fmt_value_ci(value, low, high, lang,
+                                                                     decimals)
+            if flag:
+                description += f" — {text.flags[flag]}"
+        rows.append([r["name"], value, low, high, flag, description, shown])
+    present = {row[4] for row in rows if row[1] is not None}
+    legend = [[f, text.flags[f]] for f in FLAGS if f in present]
+    if reference is not None and math.isfinite(reference):
+        legend.append(["reference", text.reference])
+    else:
+        reference = None
+    return {"rows": rows, "reference": reference, "axisTitle": text.axis_title,
+            "legend": legend, "labelWidth": label_margin(df["name"]),
+            "separators": separators(lang), "suppressed": text.suppressed,
+            "label": text.label}

@@ -12,13 +12,13 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.web import queries
 from dashboard.web.components import (
+    Ranking,
     common_controls,
     controls_panel,
     data_table,
     download_links,
     figure_block,
     graph,
-    graph_style,
     level_options,
     scroll_box,
     select,
@@ -33,7 +33,7 @@ from dashboard.web.figures.map import (
     map_figure,
     map_values,
 )
-from dashboard.web.figures.ranking import ranking_figure
+from dashboard.web.figures.ranking import RankingText, ranked, ranking_data
 from dashboard.web.formatting import fmt_interval, fmt_number, in_sentence
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, flag_label
@@ -139,7 +139,7 @@ LEGEND_JS = """function(d) {
 
 @memo_view
 def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any, Any]:
-    """Ranking figure, table of values and download links of a map state."""
+    """Ranking data, table of values and download links of a map state."""
     measure, site, sex, ys, ye, level = _key(state)
     ind = INDICATORS[state["indicateur"]]
     df = queries.level_values(measure, site, sex, ys, ye, level)
@@ -147,11 +147,12 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     reference = 1.0 if ind.is_ratio else (france or {}).get(ind.code)
     if ind.code == "cases":
         reference = None
-    flags = {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")}
-    fig = ranking_figure(df, ind.code, ind.low, ind.high, reference,
-                         ind.axis_title(lang, measure), flags, lang, ind.decimals)
+    text = RankingText(ind.axis_title(lang, measure),
+                       {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")},
+                       t("france", lang), t("ranking_suppressed", lang), t("ranking_label", lang))
+    ranking = ranking_data(df, ind.code, ind.low, ind.high, reference, text, lang, ind.decimals)
     rows = []
-    for r in df.sort_values(ind.code, ascending=False, na_position="last").to_dict("records"):
+    for r in ranked(df, ind.code).to_dict("records"):
         published = r["status"] == "published"
         rows.append([r["name"],
                      fmt_number(r[ind.code], lang, ind.decimals) if published
@@ -165,7 +166,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
                         t("interval", lang), cases_label, t("vs_france", lang)],
                        rows, view_title(state, lang), [False, True, True, True, False])
     links = download_links(queries.catalog(), "indicator", df, lang)
-    return fig, table_details(table, lang), links
+    return ranking, table_details(table, lang), links
 
 
 def _map_base(level: str, lang: str) -> dict[str, Any]:
@@ -209,7 +210,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                 html.P(summary_text(view), id="carte-summary", className="summary",
                        **{"aria-live": "polite"}),
                 html.H2(t("ranking_title", lang)),
-                scroll_box(graph("carte-ranking", lang, ranking, {"displayModeBar": False}), lang,
+                scroll_box(Ranking(ranking, id="carte-ranking", className="ranking"), lang,
                            t("ranking_label", lang), "ranking-scroll"),
             ]),
         ]),
@@ -238,16 +239,14 @@ def register(app: Dash) -> None:
         *values, search = args
         return map_update(tuple(values), search)
 
-    @app.callback(Output("carte-ranking", "figure"), Output("carte-ranking", "style"),
-                  Output("carte-table", "children"),
+    @app.callback(Output("carte-ranking", "data"), Output("carte-table", "children"),
                   Output("carte-downloads", "children"), *control_inputs(PAGE),
                   State("url", "search"), prevent_initial_call=True)
     def update_side(*args: Any) -> tuple[Any, ...]:
         *values, search = args
         lang = lang_of(search)
         state = state_from_controls(PAGE, list(values), lang).state
-        fig, table, links = side_outputs(state, lang)
-        return fig, graph_style(fig), table, links
+        return side_outputs(state, lang)
 
     @app.callback(address_output(PAGE, duplicate=True),
                   Input("carte-map", "clickData"), State("carte-niveau", "value"),
