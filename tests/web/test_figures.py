@@ -110,7 +110,8 @@ def test_ranking_data() -> None:
     df = pd.DataFrame({"name": ["a", "b", "c"], "v": [1.25, 1234.5, np.nan],
                        "lo": [0.5, 1200, np.nan], "hi": [1.5, 1300.25, np.nan],
                        "sir_flag": ["lower", "higher", None]})
-    data = ranking_data(df, "v", "lo", "hi", 2.0, RANKING_TEXT, "fr")
+    records = ranked(df, "v").to_dict("records")
+    data = ranking_data(records, "v", "lo", "hi", 2.0, RANKING_TEXT, "fr")
     assert data["rows"] == [
         ["b", 1234.5, 1200.0, 1300.25, "higher",
          "b\u202f: 1\u202f234,5 (IC 95\u202f%\u202f: 1\u202f200,0 à 1\u202f300,2) — H",
@@ -120,7 +121,7 @@ def test_ranking_data() -> None:
     # the legend names the flags shown, in a fixed order, then the reference line
     assert data["legend"] == [["higher", "H"], ["lower", "L"], ["reference", "France"]]
     assert data["reference"] == 2.0 and data["separators"] == ",\u202f"
-    en = ranking_data(df, "v", None, None, None, RANKING_TEXT, "en", decimals=0)
+    en = ranking_data(records, "v", None, None, None, RANKING_TEXT, "en", decimals=0)
     assert en["rows"][0][5:] == ["b: 1,234 — H", "1,234"]  # half-even, as in the table
     assert en["reference"] is None and en["legend"][-1] == ["lower", "L"]
     assert en["separators"] == ".,"
@@ -215,7 +216,8 @@ def test_ranking_frame_is_the_same_for_every_view_of_a_level() -> None:
     widths = []
     for values in ([1.0, 2.0, 3.0], [1.0, None, 3.0]):  # the long name suppressed
         df = pd.DataFrame({"name": names, "v": values, "sir_flag": ["higher"] * 3})
-        data = ranking_data(df, "v", None, None, 2.0, RANKING_TEXT, "fr")
+        data = ranking_data(ranked(df, "v").to_dict("records"), "v", None, None, 2.0,
+                            RANKING_TEXT, "fr")
         widths.append((data["labelWidth"], len(data["rows"])))
     assert widths[0] == widths[1] == (183, 3)
     assert label_margin(pd.Series(names)) == 183  # 23 characters × 7.4 px + 12

@@ -7,6 +7,7 @@ The chart is drawn in the browser by ``static/ranking.js`` (the ``Ranking`` comp
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +35,9 @@ class RankingText:
     label: str
 
 
-def label_margin(names: pd.Series) -> int:
+def label_margin(names: Iterable[Any]) -> int:
     """Width (px) of the name column: holds the longest of ``names`` at the chart's font."""
-    longest = int(names.astype(str).str.len().max()) if len(names) else 0
+    longest = max((len(str(n)) for n in names), default=0)
     return max(60, int(np.ceil(LABEL_CHAR_PX * longest)) + 12)
 
 
@@ -60,18 +61,19 @@ def _number(x: Any) -> float | None:
     return round(value, 3) if math.isfinite(value) else None
 
 
-def ranking_data(df: pd.DataFrame, value_col: str, low_col: str | None, high_col: str | None,
-                 reference: float | None, text: RankingText, lang: str,
+def ranking_data(records: Sequence[Mapping[str, Any]], value_col: str, low_col: str | None,
+                 high_col: str | None, reference: float | None, text: RankingText, lang: str,
                  decimals: int = 1) -> dict[str, Any]:
-    """What the ranking draws: every area of ``df`` in :func:`ranked` order.
+    """What the ranking draws: every area of ``records`` (a level's rows in :func:`ranked`
+    order, with ``name`` and ``sir_flag``), top to bottom.
 
     Each row is ``[name, value, low, high, flag, description, value text]`` (value, low, high
     ``None`` when not published; the description is the row's tooltip). The name column's width
-    comes from every area of ``df`` (published or not), so each view of a level has the same
-    frame, and the height is one row per area.
+    comes from every area (published or not), so each view of a level has the same frame, and
+    the height is one row per area.
     """
     rows = []
-    for r in ranked(df, value_col).to_dict("records"):
+    for r in records:
         value = _number(r[value_col])
         low = _number(r[low_col]) if low_col and value is not None else None
         high = _number(r[high_col]) if high_col and value is not None else None
@@ -93,6 +95,6 @@ def ranking_data(df: pd.DataFrame, value_col: str, low_col: str | None, high_col
     else:
         reference = None
     return {"rows": rows, "reference": reference, "axisTitle": text.axis_title,
-            "legend": legend, "labelWidth": label_margin(df["name"]),
+            "legend": legend, "labelWidth": label_margin(r["name"] for r in records),
             "separators": separators(lang), "suppressed": text.suppressed,
             "label": text.label}

@@ -150,9 +150,11 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     text = RankingText(ind.axis_title(lang, measure),
                        {f: t(f"flag_{f}", lang) for f in ("higher", "lower", "not_different")},
                        t("france", lang), t("ranking_suppressed", lang), t("ranking_label", lang))
-    ranking = ranking_data(df, ind.code, ind.low, ind.high, reference, text, lang, ind.decimals)
+    records = ranked(df, ind.code).to_dict("records")  # once: slow on Arrow-backed columns
+    ranking = ranking_data(records, ind.code, ind.low, ind.high, reference, text, lang,
+                           ind.decimals)
     rows = []
-    for r in ranked(df, ind.code).to_dict("records"):
+    for r in records:
         published = r["status"] == "published"
         rows.append([r["name"],
                      fmt_number(r[ind.code], lang, ind.decimals) if published
@@ -165,7 +167,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     table = data_table([t("area", lang), f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})",
                         t("interval", lang), cases_label, t("vs_france", lang)],
                        rows, view_title(state, lang), [False, True, True, True, False])
-    links = download_links(queries.catalog(), "indicator", df, lang)
+    links = download_links(queries.catalog(), "indicator", records, lang)
     return ranking, table_details(table, lang), links
 
 
