@@ -24,11 +24,12 @@ from dashboard.web.server import PLOTLY_PRELOAD, init_server
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # The site's own scripts, served from the package with a fingerprint (immutable) before the
 # renderer starts: the data-table and ranking components, the in-page language switch, the
-# idle-time prefetch, charts redrawn when in view, charts redrawn for a resize only when
-# resized. (plotly.js: see ``server.PLOTLY_JS``.)
+# idle-time prefetch, charts redrawn when in view; then what changes plotly.js's behaviour once
+# it arrives: charts redrawn for a resize only when resized, the map's framing kept.
+# (plotly.js: see ``server.PLOTLY_JS``.)
 SCRIPTS = ("web/static/datatable.js", "web/static/ranking.js", "web/static/navigation.js",
-           "web/static/prefetch.js", "web/static/figures_in_view.js",
-           "web/static/resize_if_resized.js")
+           "web/static/prefetch.js", "web/static/figures_in_view.js", "web/static/on_plotly.js",
+           "web/static/resize_if_resized.js", "web/static/map_framing.js")
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:

@@ -471,6 +471,46 @@ def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: 
         driver.set_window_size(size["width"], size["height"])
 
 
+MAP_PATHS = """return [...document.querySelectorAll('#carte-map .choroplethlocation')]
+    .map(p => p.getAttribute('d')).join('|');"""
+FRAMED_BY_PLOTLY = ("return document.querySelector('#carte-map .js-plotly-plot')"
+                    ".layout.geo.fitbounds")
+
+
+def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) -> None:
+    """After its first drawing the map is drawn with the framing plotly computed (not computed
+    again for every value change): the same paths to the pixel, at any width, as plotly's own
+    framing; a level change (other geometry) is framed anew."""
+    open_page(driver, live_url + "/carte?lang=fr")
+    first = wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS and driver.execute_script(
+        MAP_PATHS), what="map")
+    assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
+    title = driver.find_element("id", "carte-title").text
+    choose(driver, "carte-sexe", "female")
+    wait_for(lambda: driver.find_element("id", "carte-title").text != title, what="new view")
+    wait_for(lambda: driver.execute_script(FRAMED_BY_PLOTLY) is False, what="framing kept")
+    assert driver.execute_script(MAP_PATHS) == first
+    size = driver.get_window_size()
+    try:  # the kept framing at another width is plotly's framing at that width
+        driver.set_window_size(900, size["height"])
+        wait_for(lambda: driver.execute_script(
+            "const gd = document.querySelector('#carte-map .js-plotly-plot');"
+            "return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1"), what="resized")
+        time.sleep(0.3)
+        resized = driver.execute_script(MAP_PATHS)
+        assert resized != first
+        open_page(driver, live_url + "/carte?lang=fr&sexe=female")
+        wait_for(lambda: driver.execute_script(MAP_PATHS) == resized, timeout=5,
+                 what="the same paths as plotly's framing at this width")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    open_page(driver, live_url + "/carte?lang=fr")
+    wait_for(lambda: driver.execute_script(MAP_PATHS) == first, what="map")
+    choose(driver, "carte-niveau", "region")
+    wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")
+    assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
+
+
 RANKING_STATE = """
 const box = document.querySelector('.ranking-scroll');
 const rows = [...document.querySelectorAll('#carte-ranking .ranking-row')];

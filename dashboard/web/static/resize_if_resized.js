@@ -1,14 +1,12 @@
 /* A chart is redrawn for a resize only when its size changed.
  *
  * dcc.Graph calls plotly's Plots.resize after the first drawing of every responsive chart and
- * whenever its container's box changes (a new height comes with the new figure: the ranking of
- * regions after that of departments). Plots.resize waits 100 ms, then relayouts with
+ * whenever its container's box changes. Plots.resize waits 100 ms, then relayouts with
  * `autosize`, which draws the whole chart again even when the size plotly computes is the one
  * it has just drawn at: every chart was drawn twice, the second time 100 ms or more after the
  * first. Here a resize whose size, computed as plotly computes it (the graph element's style
  * width and height), is within a pixel of the drawn one returns at once; any other goes
- * to plotly's. plotly.js is loaded after this script: the wrapper is put on `window.Plotly`
- * when it is assigned. */
+ * to plotly's (the wrapper is put on plotly.js when it arrives: `on_plotly.js`). */
 (function () {
     'use strict';
     var TOLERANCE = 1;  // px, plotly's own threshold for a size change
@@ -34,15 +32,5 @@
         plots.resize.dashboardWrapped = true;
     }
 
-    if (window.Plotly) {
-        wrap(window.Plotly);
-        return;
-    }
-    var current;
-    Object.defineProperty(window, 'Plotly', {
-        configurable: true,
-        enumerable: true,
-        get: function () { return current; },
-        set: function (value) { current = value; wrap(value); }
-    });
+    window.dashboard.onPlotly(wrap);
 })();
