@@ -471,8 +471,13 @@ def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: 
         driver.set_window_size(size["width"], size["height"])
 
 
-MAP_PATHS = """return [...document.querySelectorAll('#carte-map .choroplethlocation')]
-    .map(p => p.getAttribute('d')).join('|');"""
+# Each drawn area's outline, by geometry source and area code (drawn by the values or by the
+# grey base: the same path).
+MAP_PATHS = """const out = {};
+for (const p of document.querySelectorAll('#carte-map .choroplethlocation')) {
+    out[p.parentNode.__data__[0].trace.geojson + ' ' + p.__data__.loc] = p.getAttribute('d');
+}
+return out;"""
 FRAMED_BY_PLOTLY = ("return document.querySelector('#carte-map .js-plotly-plot')"
                     ".layout.geo.fitbounds")
 
@@ -480,7 +485,7 @@ FRAMED_BY_PLOTLY = ("return document.querySelector('#carte-map .js-plotly-plot')
 def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) -> None:
     """After its first drawing the map is drawn with the framing plotly computed (not computed
     again for every value change): the same paths to the pixel, at any width, as plotly's own
-    framing; a level change (other geometry) is framed anew."""
+    framing, each area drawn once; a level change (other geometry) is framed anew."""
     open_page(driver, live_url + "/carte?lang=fr")
     first = wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS and driver.execute_script(
         MAP_PATHS), what="map")
@@ -489,7 +494,9 @@ def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) ->
     choose(driver, "carte-sexe", "female")
     wait_for(lambda: driver.find_element("id", "carte-title").text != title, what="new view")
     wait_for(lambda: driver.execute_script(FRAMED_BY_PLOTLY) is False, what="framing kept")
+    assert len(first) == N_DEPARTMENTS + 4  # every area, and the Paris zoom's 4
     assert driver.execute_script(MAP_PATHS) == first
+    assert map_paths(driver) == N_DEPARTMENTS + 4  # each area drawn once (values or base)
     size = driver.get_window_size()
     try:  # the kept framing at another width is plotly's framing at that width
         driver.set_window_size(900, size["height"])

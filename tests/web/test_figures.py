@@ -73,7 +73,7 @@ def _map_fig() -> tuple[dict, object]:
     values = np.array([10.04, np.nan, 30.0])
     ci = np.array([[9.0, 11.0], [np.nan, np.nan], [28.0, 32.0]])
     c = make_classes("asr_world", values, 1)
-    return fig, map_values(codes, values, ci, c, "department", "pour 100 000", "fr")
+    return fig, map_values(codes, names, values, ci, c, "department", "pour 100 000", "fr")
 
 
 def test_map_figure_structure() -> None:
@@ -89,6 +89,9 @@ def test_map_figure_structure() -> None:
     assert fig["data"][3]["customdata"].tolist() == [[9.0, 11.0], [28.0, 32.0]]
     assert "%{z:,.1f}" in fig["data"][1]["hovertemplate"]
     assert "%{customdata[0]:,.1f} à" in fig["data"][1]["hovertemplate"]
+    # a whole figure keeps every area in the grey bases: plotly frames the map on them
+    assert fig["data"][0]["locations"] == ["75", "13", "92"]
+    assert fig["data"][2]["locations"] == ["75", "92"]
 
 
 def test_values_patch_is_small_and_has_no_geometry() -> None:
@@ -100,6 +103,20 @@ def test_values_patch_is_small_and_has_no_geometry() -> None:
                        ("layout",)}  # location ["layout", "coloraxis"] minus its index
     ops = apply_values(Patch(), mv, hover=False).to_plotly_json()["operations"]
     assert not any("hovertemplate" in op["location"] for op in ops)
+
+
+def test_a_patch_of_values_cuts_the_grey_bases_to_the_suppressed_areas() -> None:
+    """On a drawn map (framing kept) the grey bases hold only what they show: each area is
+    drawn once, by the values or, suppressed, by the base with its name."""
+    fig, mv = _map_fig()
+    patched = apply_values(fig, mv, whole=False)
+    assert patched["data"][0]["locations"] == ["13"]
+    assert patched["data"][0]["text"] == ["Bouches-du-Rhône"] and patched["data"][0]["z"] == [0]
+    assert patched["data"][2]["locations"] == [] == patched["data"][2]["z"]
+    ops = apply_values(Patch(), mv, whole=False).to_plotly_json()["operations"]
+    touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
+    assert {("data", "locations"), ("data", "text"), ("data", "z")} <= touched
+    assert not any(op["location"][-1] in ("geojson", "featureidkey") for op in ops)
 
 
 RANKING_TEXT = RankingText("x", {"higher": "H", "lower": "L", "not_different": "N"}, "France",

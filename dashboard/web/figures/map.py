@@ -2,9 +2,12 @@
 
 Traces, all on one ``geo`` (the geometry already holds the overseas and Paris insets):
 
-0. grey base of every area of the level: what remains visible where the value is suppressed;
+0. grey base: what is visible where the value is suppressed (plotly draws no area whose ``z``
+   is ``null``, and leaves it out of the framing): every area of the level in a whole figure,
+   so that plotly frames the map on all of them; only the suppressed areas in a patch of new
+   values (the framing is kept, ``static/map_framing.js``), so each area is drawn once;
 1. the values (class index as ``z``, ``null`` where suppressed so the base shows through);
-2. grey base of the Paris zoom inset (department level only);
+2. grey base of the Paris zoom inset (department level only), the same way;
 3. the values of the Paris zoom inset.
 
 ``z`` holds the values themselves (rounded as displayed) under a stepped colour scale whose
@@ -162,6 +165,8 @@ class MapValues:
     z: np.ndarray  # values rounded to display precision, NaN where suppressed
     ci: np.ndarray | None  # (n, 2) interval limits
     paris: list[int]  # positions of the Paris zoom areas in ``z``
+    hidden: tuple[list[str], list[str]]  # codes and names of the suppressed areas
+    paris_hidden: tuple[list[str], list[str]]  # the same, of the Paris zoom inset
     colorscale: list[list[Any]]
     zmin: float
     zmax: float
@@ -178,9 +183,10 @@ def hover_template(decimals: int, with_ci: bool, unit: str, lang: str) -> str:
     return text + "<br>" + unit + "<extra></extra>"
 
 
-def map_values(codes: list[str], values: np.ndarray, ci: np.ndarray | None, classes: Classes,
-               level: str, unit: str, lang: str) -> MapValues:
-    """Arrays in the order of ``codes`` (values rounded as displayed), scale and hover text."""
+def map_values(codes: list[str], names: list[str], values: np.ndarray, ci: np.ndarray | None,
+               classes: Classes, level: str, unit: str, lang: str) -> MapValues:
+    """Arrays in the order of ``codes`` (values rounded as displayed), scale and hover text,
+    the suppressed areas (codes and ``names``)."""
     # C-contiguous float64 arrays: orjson writes them natively (NaN as null)
     decimals = classes.decimals if classes.kind == "quantile" else 2
     z = np.ascontiguousarray(np.round(values.astype(float), decimals))
@@ -188,15 +194,27 @@ def map_values(codes: list[str], values: np.ndarray, ci: np.ndarray | None, clas
         ci = np.ascontiguousarray(np.round(ci.astype(float), decimals))
     paris = [codes.index(c) for c in PARIS if c in codes] if level == "department" else []
     scale, zmin, zmax = classes.scale(z)
-    return MapValues(z, ci, paris, scale, zmin, zmax,
-                     hover_template(classes.decimals, ci is not None, unit, lang))
+
+    def hidden(positions: list[int]) -> tuple[list[str], list[str]]:
+        kept = [i for i in positions if np.isnan(z[i])]
+        return [codes[i] for i in kept], [names[i] for i in kept]
+
+    return MapValues(z, ci, paris, hidden(list(range(len(codes)))), hidden(paris), scale, zmin,
+                     zmax, hover_template(classes.decimals, ci is not None, unit, lang))
 
 
-def apply_values(fig: Any, mv: MapValues, hover: bool = True) -> Any:
+def apply_values(fig: Any, mv: MapValues, hover: bool = True, whole: bool = True) -> Any:
     """Write values into a figure dict or a ``dash.Patch`` (same item assignments).
 
-    ``hover=False`` leaves the hover templates as they are (same indicator and language).
+    ``hover=False`` leaves the hover templates as they are (same indicator and language);
+    ``whole=False`` (a patch of new values on a drawn map) cuts the grey bases to the
+    suppressed areas.
     """
+    if not whole:
+        for i, (codes, names) in ((0, mv.hidden), (2, mv.paris_hidden)):
+            fig["data"][i]["locations"] = codes
+            fig["data"][i]["text"] = names
+            fig["data"][i]["z"] = [0] * len(codes)
     parts = ((1, mv.z, mv.ci), (3, mv.z[mv.paris], None if mv.ci is None else mv.ci[mv.paris]))
     for i, z, ci in parts:
         trace = fig["data"][i]

@@ -91,12 +91,13 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     ind = INDICATORS[state["indicateur"]]
     df = queries.level_values(measure, site, sex, ys, ye, level)
     codes = queries.catalog().codes_of(level)
+    names = queries.catalog().names_of(level)
     df = df.set_index("geo_code").reindex(codes).reset_index()
     values = df[ind.code].astype(float).to_numpy()
     classes = make_classes(ind.code, values, ind.decimals)
     ci = df[[ind.low, ind.high]].astype(float).to_numpy() if ind.low else None
     unit = ind.unit(lang, measure) + (f" — {t('interval', lang)}" if ind.low else "")
-    mv = map_values(codes, values, ci, classes, level, unit, lang)
+    mv = map_values(codes, names, values, ci, classes, level, unit, lang)
     templates = {"below": t("legend_below", lang), "from_to": t("legend_from_to", lang),
                  "above": t("legend_above", lang), "all": ind.label(lang, measure)}
     items = [[c, label] for c, label in
@@ -282,7 +283,8 @@ def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
         patch["data"] = full["data"]
         patch["layout"]["coloraxis"] = full["layout"]["coloraxis"]
     else:
-        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"])
+        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"],
+                     whole=False)
     # The patch goes out in its wire form (a plain dict holding numpy arrays): with only plain
     # values in the response, Dash's JSON encoder (orjson) serialises it in one pass instead of
     # walking every item in Python.

@@ -14,11 +14,21 @@
 (function () {
     'use strict';
 
-    /* What fixes the bounds: each choropleth's geometry source and areas. */
+    /* What fixes the bounds: the areas drawn from each geometry source, whichever trace draws
+     * them (a patch of values moves the suppressed areas from the values to the grey base). */
     function geometryKey(data) {
-        return JSON.stringify((data || []).filter(function (t) {
-            return t.type === 'choropleth';
-        }).map(function (t) { return [t.geojson, t.locations]; }));
+        var areas = {};
+        (data || []).forEach(function (t) {
+            if (t.type !== 'choropleth') { return; }
+            var key = String(t.geojson);
+            areas[key] = areas[key] || {};
+            Array.prototype.forEach.call(t.locations || [], function (code) {
+                areas[key][code] = true;
+            });
+        });
+        return JSON.stringify(Object.keys(areas).sort().map(function (key) {
+            return [key, Object.keys(areas[key]).sort()];
+        }));
     }
 
     /* The framing plotly computed at the chart's last drawing with `fitbounds` (a world map,
