@@ -207,11 +207,22 @@ def sites_of_area(release: Release, measure: str, sex: str, period: tuple[int, i
         [measure, period[0], period[1], level, code, sex, sex])
 
 
+TREND_ORDER = {"trend": (), "trend_segment": ("segment",), "trend_fitted": ("year",)}
+SERIES_KEY = ("measure", "site_code", "sex", "level", "geo_code")
+
+
 def trend_rows(release: Release, table: str, measure: str, site: str, sex: str, level: str,
                code: str) -> pd.DataFrame:
-    """Rows of one series of a trend table (``trend``, ``trend_segment``, ``trend_fitted``)."""
-    order = {"trend": (), "trend_segment": ("segment",), "trend_fitted": ("year",)}[table]
-    return rows(release, cell_filter(table, measure, site, sex, level, code), order)
+    """Rows of one series of a trend table (``trend``, ``trend_segment``, ``trend_fitted``).
+    The dashboard takes them from memory (:mod:`dashboard.web.indicator_frame`); this query
+    is the definition its tests compare with."""
+    return rows(release, cell_filter(table, measure, site, sex, level, code),
+                TREND_ORDER[table])
+
+
+def trend_table(release: Release, table: str) -> pd.DataFrame:
+    """A whole trend table, series after series, each in :func:`trend_rows` order."""
+    return rows(release, RowFilter(table, ()), (*SERIES_KEY, *TREND_ORDER[table]))
 
 
 def quintiles(release: Release, measure: str, site: str, sex: str, period: tuple[int, int],

@@ -1,19 +1,22 @@
-"""The ``indicator`` table in memory, indexed by map view and by series (per release, per process).
+"""The ``indicator`` and trend tables in memory, indexed by map view and by series (per release,
+per process).
 
-A map view (the areas of one level for a measure, site, sex and period) or the series of one
-area is then a dictionary lookup and a row take (about 1 ms) instead of a DuckDB query (about
-12 ms: planning, a scan of the table, the conversion to pandas), which every new view of the
-dashboard paid several times. The frame is read once per release through
-the same conversion (:func:`dashboard.release_reads.indicator_rows`), so the values are
-DuckDB's; a take keeps DuckDB's dtypes too (:func:`_as_queried`).
-``tests/web/test_indicator_frame.py`` compares every view and series with the SQL of
-:mod:`dashboard.release_reads`.
+A map view (the areas of one level for a measure, site, sex and period), the series of one
+area or its trend is then a dictionary lookup and a row take (about 1 ms) instead of a DuckDB
+query (about 5-12 ms: planning, a scan of the table, the conversion to pandas) and a cache
+entry, which every new view of the dashboard paid several times. The tables are read once per
+release through the same conversion (:func:`dashboard.release_reads.indicator_rows`,
+:func:`~dashboard.release_reads.trend_table`), so the values are DuckDB's; a take keeps
+DuckDB's dtypes too (:func:`_as_queried`). ``tests/web/test_indicator_frame.py`` compares every
+view and a sample of series with the SQL of :mod:`dashboard.release_reads`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,7 +27,8 @@ from dashboard.data_access import Release
 from dashboard.release_watch import LiveRelease
 
 _VIEW = ["measure", "site_code", "sex", "level", "year_start", "year_end"]
-_SERIES = ["measure", "site_code", "sex", "level", "geo_code"]
+_SERIES = list(reads.SERIES_KEY)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,7 @@ class IndicatorFrame:
             rows = order[rows]
             series[(*key, True)] = rows[pooled[rows]]
             series[(*key, False)] = rows[~pooled[rows]]
-        nullable = tuple(c for c in frame.columns if frame[c].hasnans and isinstance(
-            frame[c].dtype, pd.api.extensions.ExtensionDtype) and (
-            is_integer_dtype(frame[c].dtype) or is_string_dtype(frame[c].dtype)))
-        return cls(frame, views, series, nullable)
+        return cls(frame, views, series, _nullable(frame))
 
     def level_values(self, measure: str, site: str, sex: str, period: tuple[int, int],
                      level: str) -> pd.DataFrame:
@@ -65,6 +66,33 @@ class IndicatorFrame:
         """As :func:`dashboard.release_reads.series`: one area's periods by end year."""
         rows = self.series_rows.get((measure, site, sex, level, code, pooled))
         return _as_queried(self.frame, rows, self.nullable).drop(columns="name")
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """A trend table (``trend``, ``trend_segment``, ``trend_fitted``) and the row positions of
+    every series."""
+
+    frame: pd.DataFrame
+    series_rows: dict[tuple[object, ...], np.ndarray]
+    nullable: tuple[str, ...]
+
+    @classmethod
+    def read(cls, release: Release, table: str) -> TrendTable:
+        frame = reads.trend_table(release, table)
+        return cls(frame, frame.groupby(_SERIES, sort=False).indices, _nullable(frame))
+
+    def series(self, measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
+        """As :func:`dashboard.release_reads.trend_rows`: the rows of one series."""
+        rows = self.series_rows.get((measure, site, sex, level, code))
+        return _as_queried(self.frame, rows, self.nullable)
+
+
+def _nullable(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The integer and text columns of ``frame`` with nulls (see :func:`_as_queried`)."""
+    return tuple(c for c in frame.columns if frame[c].hasnans and isinstance(
+        frame[c].dtype, pd.api.extensions.ExtensionDtype) and (
+        is_integer_dtype(frame[c].dtype) or is_string_dtype(frame[c].dtype)))
 
 
 def _as_queried(frame: pd.DataFrame, rows: np.ndarray | None,
@@ -88,23 +116,36 @@ def _as_queried(frame: pd.DataFrame, rows: np.ndarray | None,
     return part
 
 
-_frames: dict[str, IndicatorFrame] = {}
+_tables: dict[str, dict[str, object]] = {}  # release key -> table name -> table in memory
 _lock = threading.Lock()
 
 
-def indicator_frame(release: Release | LiveRelease) -> IndicatorFrame:
-    """The in-memory table of a release (the one in force, for a live release), read once per
-    (file, release id) in this process."""
+def _in_memory(release: Release | LiveRelease, name: str, read: Callable[[Release], T]) -> T:
+    """Table ``name`` of a release (the one in force, for a live release), read by ``read``
+    once per (file, release id) in this process."""
     with release.pinned() as pinned:
         key = f"{pinned.path}:{pinned.release_id}"
-        found = _frames.get(key)
-        if found is not None:
-            return found
-        with _lock:
-            found = _frames.get(key)
-            if found is None:
-                found = IndicatorFrame.read(pinned)
-                while len(_frames) >= 2:  # the release in force and, while it is swapped, one
-                    del _frames[next(iter(_frames))]
-                _frames[key] = found
-    return found
+        found = _tables.get(key, {}).get(name)
+        if found is None:
+            with _lock:
+                found = _tables.get(key, {}).get(name)
+                if found is None:
+                    found = read(pinned)
+                    if key not in _tables:
+                        while len(_tables) >= 2:  # the release in force and, while it is
+                            del _tables[next(iter(_tables))]  # swapped, one more
+                        _tables[key] = {}
+                    _tables[key][name] = found
+    return found  # type: ignore[return-value]
+
+
+def indicator_frame(release: Release | LiveRelease) -> IndicatorFrame:
+    """The in-memory ``indicator`` table of a release."""
+    return _in_memory(release, "indicator", IndicatorFrame.read)
+
+
+def trend_table(release: Release | LiveRelease, table: str) -> TrendTable:
+    """An in-memory trend table of a release (``trend``, ``trend_segment``, ``trend_fitted``)."""
+    if table not in reads.TREND_ORDER:
+        raise ValueError(f"not a trend table: {table!r}")
+    return _in_memory(release, table, lambda pinned: TrendTable.read(pinned, table))

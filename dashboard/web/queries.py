@@ -27,7 +27,7 @@ from dashboard.cache import cache
 from dashboard.catalogue import Catalogue, catalogue
 from dashboard.data_access import ReleaseNotFound
 from dashboard.release_watch import LiveRelease, live
-from dashboard.web.indicator_frame import indicator_frame
+from dashboard.web.indicator_frame import indicator_frame, trend_table
 
 T = TypeVar("T")
 
@@ -117,10 +117,12 @@ def check(column: str, value: Any, table: str = "indicator") -> Any:
 # --- catalogue -------------------------------------------------------------------------------
 
 def warm() -> None:
-    """Read the release's in-memory table now, so that a worker's first visitor doesn't wait
-    for it (nothing when the release cannot be read: the pages say so)."""
+    """Read the release's in-memory tables now, so that a worker's first visitor doesn't wait
+    for them (nothing when the release cannot be read: the pages say so)."""
     with contextlib.suppress(ReleaseNotFound, duckdb.Error):
         indicator_frame(release())
+        for table in reads.TREND_ORDER:
+            trend_table(release(), table)
 
 
 def catalog() -> Catalogue:
@@ -178,10 +180,11 @@ def level_values(measure: str, site: str, sex: str, year_start: int, year_end: i
                                                    level)
 
 
-@cached
-def cell(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
-         level: str, code: str) -> dict[str, Any] | None:
-    """One indicator row as a dict (``None`` when absent)."""
+@local_cached
+def cell(measure: str, site: str, sex: str, year_start: int, year_end: int, level: str,
+         code: str) -> dict[str, Any] | None:
+    """One indicator row as a dict (``None`` when absent; from memory, kept in this process:
+    callers must not change it)."""
     df = level_values(measure, site, sex, year_start, year_end, level)
     row = df[df.geo_code == code]
     return None if row.empty else row.iloc[0].to_dict()
@@ -219,29 +222,23 @@ def _check_series(measure: str, site: str, sex: str, level: str, code: str) -> N
     _check_area(level, code)
 
 
-@cached
-def trend(_rid: str, measure: str, site: str, sex: str, level: str,
-          code: str) -> dict[str, Any] | None:
-    """The joinpoint summary of a series (``None`` when not fitted)."""
+def trend(measure: str, site: str, sex: str, level: str, code: str) -> dict[str, Any] | None:
+    """The joinpoint summary of a series (``None`` when not fitted); from memory."""
     _check_series(measure, site, sex, level, code)
-    df = reads.trend_rows(release(), "trend", measure, site, sex, level, code)
+    df = trend_table(release(), "trend").series(measure, site, sex, level, code)
     return None if df.empty else df.iloc[0].to_dict()
 
 
-@cached
-def trend_segments(_rid: str, measure: str, site: str, sex: str, level: str,
-                   code: str) -> pd.DataFrame:
-    """Joinpoint segments (APC) of a series."""
+def trend_segments(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
+    """Joinpoint segments (APC) of a series; from memory."""
     _check_series(measure, site, sex, level, code)
-    return reads.trend_rows(release(), "trend_segment", measure, site, sex, level, code)
+    return trend_table(release(), "trend_segment").series(measure, site, sex, level, code)
 
 
-@cached
-def trend_fitted(_rid: str, measure: str, site: str, sex: str, level: str,
-                 code: str) -> pd.DataFrame:
-    """Fitted world-standardised rates of a series by year."""
+def trend_fitted(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
+    """Fitted world-standardised rates of a series by year; from memory."""
     _check_series(measure, site, sex, level, code)
-    df = reads.trend_rows(release(), "trend_fitted", measure, site, sex, level, code)
+    df = trend_table(release(), "trend_fitted").series(measure, site, sex, level, code)
     return df[["year", "asr_world_fitted"]]
 
 

@@ -485,7 +485,8 @@ FRAMED_BY_PLOTLY = ("return document.querySelector('#carte-map .js-plotly-plot')
 def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) -> None:
     """After its first drawing the map is drawn with the framing plotly computed (not computed
     again for every value change): the same paths to the pixel, at any width, as plotly's own
-    framing, each area drawn once; a level change (other geometry) is framed anew."""
+    framing, each area drawn once; a level change (other geometry) is framed anew, a new chart
+    of a geometry framed already (the language switch) is not."""
     open_page(driver, live_url + "/carte?lang=fr")
     first = wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS and driver.execute_script(
         MAP_PATHS), what="map")
@@ -516,6 +517,13 @@ def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) ->
     choose(driver, "carte-niveau", "region")
     wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")
     assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
+    regions = driver.execute_script(MAP_PATHS)
+    # the page drawn again in English: a new chart, of a geometry framed already
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
+             and map_paths(driver) == 2 * 18, what="map in English")
+    assert driver.execute_script(FRAMED_BY_PLOTLY) is False
+    assert driver.execute_script(MAP_PATHS) == regions
 
 
 RANKING_STATE = """

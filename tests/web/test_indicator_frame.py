@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import release_reads as reads
 from dashboard.data_access import Release
-from dashboard.web.indicator_frame import IndicatorFrame, indicator_frame
+from dashboard.web.indicator_frame import IndicatorFrame, TrendTable, indicator_frame, trend_table
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,6 @@ def release(fixture_release: Path) -> Release:
 @pytest.fixture(scope="module")
 def frame(release: Release) -> IndicatorFrame:
     return IndicatorFrame.read(release)
-
 
 
 
@@ -73,3 +72,22 @@ def test_a_taken_view_is_a_copy(release: Release) -> None:
     again = indicator_frame(release).level_values("incidence", "all", "all", (2019, 2023),
                                                   "department")
     assert indicator_frame(release) is table and (again.asr_world != -1.0).all()
+
+
+@pytest.mark.parametrize("table", ["trend", "trend_segment", "trend_fitted"])
+def test_trend_series_equal_their_query(release: Release, table: str) -> None:
+    trends = TrendTable.read(release, table)
+    keys = release.query(f"SELECT DISTINCT {', '.join(reads.SERIES_KEY)} FROM {table} "
+                         "ORDER BY ALL").itertuples(index=False)
+    n = 0
+    for key in list(keys)[::7]:
+        pd.testing.assert_frame_equal(trends.series(*key), reads.trend_rows(release, table, *key))
+        n += 1
+    assert n > 5
+    absent = ("incidence", "all", "all", "region", "nowhere")
+    expected = reads.trend_rows(release, table, *absent)
+    got = trends.series(*absent)
+    assert got.empty and list(got.columns) == list(expected.columns)
+    assert trend_table(release, table) is trend_table(release, table)
+    with pytest.raises(ValueError, match="not a trend table"):
+        trend_table(release, "indicator")

@@ -6,13 +6,15 @@
  * the values) to find their bounds, then fits them. A filter change only changes the values,
  * not the geometry, so the bounds are the same: after a drawing with `fitbounds`, the framing
  * plotly computed (the centre of the padded bounds, the zoom relative to the world's fit) is
- * kept on the chart, and the next figures of the same geometry are drawn with it, fixed
+ * kept, by geometry, and the next figures of the same geometry are drawn with it, fixed
  * (`fitbounds: false`), which draws the same paths, to the same pixel, 25-40 % faster. The
- * zoom is relative to the world's fit, so it holds at any size of the chart. A figure of
- * other geometry (a level change) is framed by plotly again. The wrapper is put on plotly.js
+ * zoom is relative to the world's fit, so it holds at any size of the chart, and for a new
+ * chart of the same geometry (the page drawn again in the other language, a level chosen
+ * again). A figure of geometry not framed yet is framed by plotly. The wrapper is put on plotly.js
  * when it arrives (`on_plotly.js`). */
 (function () {
     'use strict';
+    var kept = {};  // geometry key -> framing
 
     /* What fixes the bounds: the areas drawn from each geometry source, whichever trace draws
      * them (a patch of values moves the suppressed areas from the values to the grey base). */
@@ -63,15 +65,14 @@
             var geo = figure && !Array.isArray(figure) && figure.layout && figure.layout.geo;
             if (!element || !geo || !geo.fitbounds) { return react.apply(this, arguments); }
             var key = geometryKey(figure.data);
-            var kept = element._dashboardFraming;
-            if (kept && kept.key === key) {
+            if (kept[key]) {
                 var args = Array.prototype.slice.call(arguments);
-                args[1] = withFraming(figure, kept.framing);
+                args[1] = withFraming(figure, kept[key]);
                 return react.apply(this, args);
             }
             return react.apply(this, arguments).then(function (result) {
                 var framing = computedFraming(element);
-                element._dashboardFraming = framing ? {key: key, framing: framing} : null;
+                if (framing) { kept[key] = framing; }
                 return result;
             });
         };
