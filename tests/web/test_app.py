@@ -117,15 +117,19 @@ def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
     assert ops[0]["params"]["value"][0]["geojson"].endswith("/region.json")
 
 
-def test_click_on_map_opens_profile(dash_app: Dash) -> None:
+def test_click_on_map_opens_profile_in_the_browser(dash_app: Dash) -> None:
+    """A click on an area opens its profile without a request of its own: the callback runs
+    in the browser, with the profiles' query string the page holds for the view."""
     client = dash_app.server.test_client()
-    dep = next(d for d in client.get("/_dash-dependencies").get_json()
-               if d["inputs"] == [{"id": "carte-map", "property": "clickData"}])
-    body = callback_payload(dep, [{"points": [{"location": "69"}]}],
-                            ["department", MAP_SEARCH])
-    out = client.post("/_dash-update-component", json=body).get_json()["response"]
-    address = out["carte-address"]["data"]
-    assert address.startswith("/territoire/departement/69?") and "lang=fr" in address
+    deps = client.get("/_dash-dependencies").get_json()
+    click = next(d for d in deps if d["inputs"] == [{"id": "carte-map", "property": "clickData"}])
+    assert click.get("clientside_function") and click["output"].startswith("carte-address")
+    dep = find_dependency(deps, "carte-map.figure")
+    r = client.post("/_dash-update-component", json=callback_payload(dep, MAP_STATE, [MAP_SEARCH]))
+    search = r.get_json()["response"]["carte-profile-search"]["data"]
+    # the view's measure, site, sex and period, in its language; no map-only parameter
+    assert "localisation=lung" in search and "periode=2019-2023" in search
+    assert "lang=fr" in search and "niveau" not in search and "indicateur" not in search
 
 
 def test_download_links_are_served_by_the_api(dash_app: Dash) -> None:

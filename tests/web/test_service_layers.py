@@ -37,7 +37,6 @@ def deps(dash_app: Dash) -> list[dict[str, Any]]:
     ("page.children", [12, None], [""]),
     ("evolution-graph-next.data", ["mortality", "lung", "male", "asr_europe", "quinquennal",
                                 {"region": "84"}, "aucun", "aucun"], ["?lang=fr"]),
-    ("carte-address.data@", ["69"], ["department", ""]),  # the map click
     ("territoire-trend_fig-next.data", ["incidence", "lung", "female", "2021"],
      [{"level": "department", "code": "999"}, "?lang=fr"]),
 ])

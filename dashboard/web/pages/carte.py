@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, Patch, State, clientside_callback, dcc, html
-from dash.exceptions import PreventUpdate
 
 from dashboard.web import queries
 from dashboard.web.components import (
@@ -219,6 +219,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         ]),
         html.Div(table, id="carte-table"),
         html.Div(links, id="carte-downloads"),
+        dcc.Store(id="carte-profile-search", data=profile_search(state, lang)),
         html.P(t("copy_link_hint", lang), className="hint"),
     ]
     return content, t("title_map", lang)
@@ -235,7 +236,7 @@ def register(app: Dash) -> None:
 
     @app.callback(Output("carte-map", "figure"), Output("carte-legend-data", "data"),
                   Output("carte-summary", "children"), Output("carte-title", "children"),
-                  address_output(PAGE),
+                  Output("carte-profile-search", "data"), address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"),
                   prevent_initial_call=True)
     def update_map(*args: Any) -> tuple[Any, ...]:
@@ -251,19 +252,28 @@ def register(app: Dash) -> None:
         state = state_from_controls(PAGE, list(values), lang).state
         return side_outputs(state, lang)
 
-    @app.callback(address_output(PAGE, duplicate=True),
-                  Input("carte-map", "clickData"), State("carte-niveau", "value"),
-                  State("url", "search"), prevent_initial_call=True)
-    def open_profile(click: dict[str, Any] | None, level: str, search: str) -> str:
-        if not click or not click.get("points"):
-            raise PreventUpdate
-        code = str(click["points"][0].get("location", ""))
-        if code not in queries.catalog().codes_of(level):
-            raise PreventUpdate
-        lang = lang_of(search)
-        state = state_from_controls(PAGE, _values_from_search(search), lang).state
-        keep = {k: state[k] for k in ("mesure", "localisation", "sexe", "periode")}
-        return f"/territoire/{LEVEL_SLUG[level]}/{code}{serialise('territoire', keep, lang)}"
+    clientside_callback(OPEN_PROFILE_JS, address_output(PAGE, duplicate=True),
+                        Input("carte-map", "clickData"), State("carte-niveau", "value"),
+                        State("carte-profile-search", "data"), prevent_initial_call=True)
+
+
+# A click on an area opens its profile, in the browser (no round trip before the profile's
+# own): the query string of the profiles of the view is in the page (``profile_search``).
+OPEN_PROFILE_JS = """function(click, level, search) {
+    const point = click && click.points && click.points[0];
+    const code = point && point.location !== undefined ? String(point.location) : '';
+    if (!/^[0-9A-Za-z]{1,3}$/.test(code) || search === undefined) {
+        return window.dash_clientside.no_update;
+    }
+    return '/territoire/' + (SLUGS[level] || SLUGS.department) + '/' + code + search;
+}""".replace("SLUGS", json.dumps(LEVEL_SLUG))
+
+
+def profile_search(state: dict[str, str], lang: str) -> str:
+    """The query string of an area's profile for a map state (same measure, site, sex and
+    period, same language)."""
+    keep = {k: state[k] for k in ("mesure", "localisation", "sexe", "periode")}
+    return serialise("territoire", keep, lang)
 
 
 @queries.local_cached
@@ -289,7 +299,7 @@ def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
     # values in the response, Dash's JSON encoder (orjson) serialises it in one pass instead of
     # walking every item in Python.
     return (patch.to_plotly_json(), view.legend, summary_text(view), view.title,
-            serialise(PAGE, state, lang))
+            profile_search(state, lang), serialise(PAGE, state, lang))
 
 
 def summary_text(view: MapView) -> list[str]:
