@@ -548,7 +548,8 @@ return {
 def test_ranking_lists_every_area_in_the_table_order(driver: Any, live_url: str) -> None:
     """The ranking (drawn without plotly) lists the areas of the view highest first, in the
     order of the data table, suppressed areas last; its scale stays in view while the list
-    scrolls; pointing at a row shows its value; it follows the width of its box."""
+    scrolls; pointing at a row shows its value; its texts stay text; it follows the width of
+    its box."""
     open_page(driver, live_url + "/carte?lang=fr&localisation=lung&sexe=female")
     got = wait_for(lambda: (s := driver.execute_script(RANKING_STATE))["names"] and s,
                    what="ranking")
@@ -582,6 +583,21 @@ def test_ranking_lists_every_area_in_the_table_order(driver: Any, live_url: str)
         "css selector", ".ranking-name")).perform()
     wait_for(shown.is_displayed, what="value shown on pointing")
     assert shown.text and shown.text[0].isdigit()
+    # the chart is written as markup: text stays text
+    evil = "<img src=x onerror=\"window.__injected=1\">&amp;"
+    driver.execute_script(
+        "window.dash_clientside.set_props('carte-ranking', {data: {rows: [[arguments[0], 1, "
+        "0.5, 1.5, 'higher', arguments[0], '1']], reference: 1, axisTitle: arguments[0], "
+        "legend: [['higher', arguments[0]]], labelWidth: 120, separators: ',\u202f', "
+        "suppressed: '', label: arguments[0]}})", evil)
+    wait_for(lambda: driver.execute_script(
+        "return document.querySelector('#carte-ranking .ranking-name').textContent"
+        " === arguments[0]", evil), what="the name drawn as text")
+    assert driver.execute_script(
+        "return document.querySelectorAll('#carte-ranking img').length === 0"
+        " && window.__injected === undefined"
+        " && document.querySelector('#carte-ranking .ranking-legend li').textContent"
+        " === arguments[0]", evil)
     size = driver.get_window_size()
     try:
         driver.set_window_size(700, size["height"])

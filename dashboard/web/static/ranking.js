@@ -1,9 +1,11 @@
 /* The map page's ranking as one Dash component (dashboard.Ranking): a dot-and-whisker chart of
- * the areas, highest first, drawn as SVG with plain React elements. It replaced a plotly chart
- * whose redraw (101 category labels, error bars, autorange) took ~110 ms of every filter change
- * and of the language switch; this draws in a few milliseconds. What it shows is computed on
- * the server (`figures/ranking.py`): rows [name, value, low, high, flag, description, value
- * text], the reference value and the labels; here only the scale, the ticks and the positions.
+ * the areas, highest first, drawn as SVG. It replaced a plotly chart whose redraw (101
+ * category labels, error bars, autorange) took ~110 ms of every filter change and of the
+ * language switch. What it shows is computed on the server (`figures/ranking.py`): rows
+ * [name, value, low, high, flag, description, value text], the reference value and the
+ * labels; here only the scale, the ticks and the positions. The chart is written as markup
+ * in one go (text escaped): React manages one element, not ~700, so drawing a new view and
+ * leaving the page cost a few milliseconds.
  *
  * The scale heads the chart and stays in view while the list scrolls (sticky). Pointing at a
  * row (or tapping it) highlights it and shows its value and interval; the data table below
@@ -60,31 +62,49 @@
         return [lo - pad, hi + pad];
     }
 
+    var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
+
+    function esc(text) {
+        return String(text === null || text === undefined ? '' : text).replace(
+            /[&<>"']/g, function (c) { return ESCAPES[c]; });
+    }
+
+    /* An SVG element's markup: attributes escaped, `inner` already markup. */
+    function tag(name, attrs, inner) {
+        var out = '<' + name;
+        Object.keys(attrs).forEach(function (k) {
+            if (attrs[k] !== null && attrs[k] !== undefined) {
+                out += ' ' + k + '="' + esc(attrs[k]) + '"';
+            }
+        });
+        return out + (inner === undefined ? '/>' : '>' + inner + '</' + name + '>');
+    }
+
+    function r1(v) { return Math.round(v * 10) / 10; }
+
     function marker(flag, x, y) {
         var c = COLOURS[flag] || COLOURS.not_different;
+        x = r1(x);
         if (flag === 'higher') {
-            return h('path', {d: 'M' + (x - 4.6) + ',' + (y + 2.5) + 'h9.2L' + x + ',' + (y - 4.5) + 'Z',
-                              fill: c});
+            return tag('path', {fill: c, d: 'M' + r1(x - 4.6) + ',' + (y + 2.5) + 'h9.2L' + x +
+                                ',' + (y - 4.5) + 'Z'});
         }
         if (flag === 'lower') {
-            return h('path', {d: 'M' + (x - 4.6) + ',' + (y - 2.5) + 'h9.2L' + x + ',' + (y + 4.5) + 'Z',
-                              fill: c});
+            return tag('path', {fill: c, d: 'M' + r1(x - 4.6) + ',' + (y - 2.5) + 'h9.2L' + x +
+                                ',' + (y + 4.5) + 'Z'});
         }
-        return h('circle', {cx: x, cy: y, r: 4, fill: c});
+        return tag('circle', {cx: x, cy: y, r: 4, fill: c});
     }
 
-    function legendSymbol(flag) {
-        var child = flag === 'reference'
-            ? h('line', {x1: 1, x2: 17, y1: 7, y2: 7, stroke: REFERENCE, strokeWidth: 1.5,
-                         strokeDasharray: '4 3'})
-            : marker(flag, 9, 7);
-        return h('svg', {width: 18, height: 14, 'aria-hidden': 'true', focusable: 'false'}, child);
-    }
-
-    function Legend(props) {
-        return h('ul', {className: 'ranking-legend'}, props.items.map(function (item) {
-            return h('li', {key: item[0]}, legendSymbol(item[0]), item[1]);
-        }));
+    function legend(items) {
+        return '<ul class="ranking-legend">' + items.map(function (item) {
+            var symbol = item[0] === 'reference'
+                ? tag('line', {x1: 1, x2: 17, y1: 7, y2: 7, stroke: REFERENCE,
+                               'stroke-width': 1.5, 'stroke-dasharray': '4 3'})
+                : marker(item[0], 9, 7);
+            return '<li>' + tag('svg', {width: 18, height: 14, 'aria-hidden': 'true',
+                                        focusable: 'false'}, symbol) + esc(item[1]) + '</li>';
+        }).join('') + '</ul>';
     }
 
     /* Width of the element, followed as it changes (a phone turned, the side panel resized). */
@@ -109,15 +129,17 @@
         return width;
     }
 
-    function Chart(props) {
-        var d = props.data, width = props.width;
+    /* The chart's markup at `width` px: legend, scale, rows. */
+    function chart(d, width) {
         var rows = d.rows || [];
         var left = d.labelWidth, right = width - RIGHT;
         var span = domain(rows, d.reference);
         var plotHeight = rows.length * ROW;
         var scale = null, ticks = [], decimals = 0;
         if (span && right > left + 20) {
-            scale = function (v) { return left + (v - span[0]) / (span[1] - span[0]) * (right - left); };
+            scale = function (v) {
+                return r1(left + (v - span[0]) / (span[1] - span[0]) * (right - left));
+            };
             // about one tick per TICK_PX, 5 to 10 of them, as plotly chooses
             var step = niceStep(span[1] - span[0],
                                 Math.max(4, Math.min(9, (right - left) / TICK_PX)) + 1);
@@ -129,65 +151,66 @@
         // the axis title centred over the plot area, moved left as far as it needs to fit
         var half = TITLE_CHAR_PX * (d.axisTitle || '').length / 2;
         var titleX = Math.max(half + 4, Math.min((left + right) / 2, width - half - 4));
-        var head = h('svg', {key: 'head', className: 'ranking-scale', width: width, height: HEAD,
-                             'aria-hidden': 'true', focusable: 'false'},
-            h('text', {x: titleX, y: 16, textAnchor: 'middle', className: 'ranking-axis-title'},
-              d.axisTitle),
+        var head = tag('svg', {'class': 'ranking-scale', width: width, height: HEAD,
+                               'aria-hidden': 'true', focusable: 'false'},
+            tag('text', {x: r1(titleX), y: 16, 'text-anchor': 'middle',
+                         'class': 'ranking-axis-title'}, esc(d.axisTitle)) +
             ticks.map(function (v) {
-                return h('text', {key: v, x: scale(v), y: HEAD - 8, textAnchor: 'middle',
-                                  className: 'ranking-tick'}, formatTick(v, decimals, d.separators));
-            }));
-        var body = [];
+                return tag('text', {x: scale(v), y: HEAD - 8, 'text-anchor': 'middle',
+                                    'class': 'ranking-tick'},
+                           esc(formatTick(v, decimals, d.separators)));
+            }).join(''));
+        var body = '';
         if (scale) {
             ticks.forEach(function (v) {
-                body.push(h('line', {key: 'g' + v, x1: scale(v), x2: scale(v), y1: 0,
-                                     y2: plotHeight, stroke: GRID}));
+                body += tag('line', {x1: scale(v), x2: scale(v), y1: 0, y2: plotHeight,
+                                     stroke: GRID});
             });
         }
         rows.forEach(function (r, i) {
             var y = i * ROW + ROW / 2;
-            var parts = [h('title', {key: 't'}, r[5]),
-                         h('rect', {key: 'b', className: 'ranking-row-bg', x: 0, y: i * ROW,
-                                    width: width, height: ROW}),
-                         h('text', {key: 'n', x: left - 6, y: y + 4, textAnchor: 'end',
-                                    className: 'ranking-name'}, r[0])];
+            var parts = tag('title', {}, esc(r[5])) +
+                tag('rect', {'class': 'ranking-row-bg', x: 0, y: i * ROW, width: width,
+                             height: ROW}) +
+                tag('text', {x: left - 6, y: y + 4, 'text-anchor': 'end',
+                             'class': 'ranking-name'}, esc(r[0]));
             if (r[1] === null || !scale) {
-                parts.push(h('text', {key: 's', x: left + 4, y: y + 4,
-                                      className: 'ranking-suppressed'}, d.suppressed));
+                parts += tag('text', {x: left + 4, y: y + 4, 'class': 'ranking-suppressed'},
+                             esc(d.suppressed));
             } else {
                 var c = COLOURS[r[4]] || COLOURS.not_different;
-                var x = scale(r[1]);
                 if (r[2] !== null && r[3] !== null) {
-                    parts.push(h('line', {key: 'i', x1: scale(r[2]), x2: scale(r[3]), y1: y, y2: y,
-                                          stroke: c, strokeWidth: 1.2}));
+                    parts += tag('line', {x1: scale(r[2]), x2: scale(r[3]), y1: y, y2: y,
+                                          stroke: c, 'stroke-width': 1.2});
                 }
-                parts.push(h(React.Fragment, {key: 'm'}, marker(r[4], x, y)));
+                parts += marker(r[4], scale(r[1]), y);
                 var end = scale(r[3] === null ? r[1] : r[3]);
                 var before = end + 6 + VALUE_CHAR_PX * r[6].length > width;
-                parts.push(h('text', {key: 'v', className: 'ranking-value', y: y + 4,
-                                      x: before ? scale(r[2] === null ? r[1] : r[2]) - 6 : end + 6,
-                                      textAnchor: before ? 'end' : 'start'}, r[6]));
+                parts += tag('text', {'class': 'ranking-value', y: y + 4,
+                                      x: before ? scale(r[2] === null ? r[1] : r[2]) - 6
+                                          : end + 6,
+                                      'text-anchor': before ? 'end' : 'start'}, esc(r[6]));
             }
-            body.push(h('g', {key: 'r' + i, className: 'ranking-row'}, parts));
+            body += tag('g', {'class': 'ranking-row'}, parts);
         });
         if (scale && d.reference !== null && d.reference !== undefined) {
-            body.push(h('line', {key: 'ref', x1: scale(d.reference), x2: scale(d.reference),
-                                 y1: 0, y2: plotHeight, stroke: REFERENCE, strokeWidth: 1.5,
-                                 strokeDasharray: '6 4', pointerEvents: 'none'}));
+            body += tag('line', {x1: scale(d.reference), x2: scale(d.reference), y1: 0,
+                                 y2: plotHeight, stroke: REFERENCE, 'stroke-width': 1.5,
+                                 'stroke-dasharray': '6 4', 'pointer-events': 'none'});
         }
-        return [head, h('svg', {key: 'body', className: 'ranking-rows', width: width,
-                                height: plotHeight + 6, role: 'img', 'aria-label': d.label},
-                        body)];
+        return legend(d.legend || []) + '<div class="ranking-chart">' + head +
+            tag('svg', {'class': 'ranking-rows', width: width, height: plotHeight + 6,
+                        role: 'img', 'aria-label': d.label}, body) + '</div>';
     }
 
     function Ranking(props) {
         var ref = React.useRef(null);
         var width = useWidth(ref);
         var d = props.data || {rows: []};
-        return h('div', {id: props.id, ref: ref, className: props.className},
-                 h(Legend, {items: d.legend || []}),
-                 width > 0 ? h('div', {className: 'ranking-chart'}, Chart({data: d, width: width}))
-                     : null);
+        React.useLayoutEffect(function () {
+            if (ref.current && width > 0) { ref.current.innerHTML = chart(d, width); }
+        }, [d, width]);
+        return h('div', {id: props.id, ref: ref, className: props.className});
     }
 
     window.dashboard = window.dashboard || {};
