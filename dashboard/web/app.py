@@ -12,7 +12,7 @@ from dash import Dash, dcc, html
 from flask import request
 
 from dashboard.cache import init_cache
-from dashboard.web import queries, routing, service
+from dashboard.web import collation, queries, routing, service
 from dashboard.web.head import entry_summary, page_head
 from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
@@ -59,6 +59,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
     with app.server.test_request_context("/"):
         warm_page_bundles(app.server, app.index())
     queries.warm()
+    collation.warm()
     return app
 
 
