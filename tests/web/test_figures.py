@@ -126,7 +126,7 @@ RANKING_TEXT = RankingText("x", {"higher": "H", "lower": "L", "not_different": "
 def test_ranking_data() -> None:
     df = pd.DataFrame({"name": ["a", "b", "c"], "v": [1.25, 1234.5, np.nan],
                        "lo": [0.5, 1200, np.nan], "hi": [1.5, 1300.25, np.nan],
-                       "sir_flag": ["lower", "higher", None]})
+                       "sir_flag": ["lower", "higher", "lower"]})  # c: a flag, no value
     records = ranked(df, "v").to_dict("records")
     data = ranking_data(records, "v", "lo", "hi", 2.0, RANKING_TEXT, "fr")
     assert data["rows"] == [

@@ -68,16 +68,16 @@ def ranking_data(records: Sequence[Mapping[str, Any]], value_col: str, low_col: 
     order, with ``name`` and ``sir_flag``), top to bottom.
 
     Each row is ``[name, value, low, high, flag, description, value text]`` (value, low, high
-    ``None`` when not published; the description is the row's tooltip). The name column's width
-    comes from every area (published or not), so each view of a level has the same frame, and
-    the height is one row per area.
+    and flag ``None`` when not published: nothing is sent that is not shown; the description
+    is the row's tooltip). The name column's width comes from every area (published or not),
+    so each view of a level has the same frame, and the height is one row per area.
     """
     rows = []
     for r in records:
         value = _number(r[value_col])
         low = _number(r[low_col]) if low_col and value is not None else None
         high = _number(r[high_col]) if high_col and value is not None else None
-        flag = r.get("sir_flag") if r.get("sir_flag") in FLAGS else None
+        flag = r.get("sir_flag") if value is not None and r.get("sir_flag") in FLAGS else None
         if value is None:
             description = f"{r['name']}{colon(lang)}{text.suppressed}"
             shown = ""
