@@ -113,24 +113,11 @@ def state_from_controls(page: str, values: list[Any], lang: str,
 
 # The page callbacks write the view's canonical address into the store ``{page}-address`` (a
 # query string, or a path and query string to open another page) and this moves the browser
-# there. Had they written ``url`` themselves, Dash would run them once more after every page
-# render (a callback whose inputs are inserted into the page without its outputs runs even with
-# prevent_initial_call): one more round trip and a second draw of every chart of the page.
-ADDRESS_JS = """function(address) {
-    if (!address) { return; }
-    const q = address.indexOf('?');
-    const path = q < 0 ? address : address.slice(0, q);
-    const search = q < 0 ? '' : address.slice(q);
-    const props = {};
-    if (path && path !== window.location.pathname) { props.pathname = path; }
-    if (search !== window.location.search) { props.search = search; }
-    window._dashboardView = search;  // the view on screen: the router need not draw it
-    if (Object.keys(props).length) {  // href too, else dcc.Location pushes its stale one
-        props.href = window.location.origin + (props.pathname || window.location.pathname)
-            + search;
-        window.dash_clientside.set_props('url', props);
-    }
-}"""
+# there (``showAddress``, ``static/navigation.js``). Had they written ``url`` themselves, Dash
+# would run them once more after every page render (a callback whose inputs are inserted into
+# the page without its outputs runs even with prevent_initial_call): one more round trip and a
+# second draw of every chart of the page.
+ADDRESS_JS = """function(address) { window.dashboard.showAddress(address); }"""
 
 
 def address_output(page: str, duplicate: bool = False) -> Output:
