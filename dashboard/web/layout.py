@@ -10,6 +10,7 @@ from dashboard.web import queries
 from dashboard.web.formatting import fmt_date
 from dashboard.web.i18n import t
 from dashboard.web.state import lang_only, parse, serialise
+from dashboard.web.static_tree import static
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="{%lang%}">
@@ -107,12 +108,13 @@ def footer(info: dict[str, Any], lang: str) -> html.Footer:
 def shell(path: str, lang: str, info: dict[str, Any], content: Any,
           other_search: str | None = None, prefetch: list[str] | None = None) -> list[Any]:
     """The whole page around ``content`` (``other_search``: see :func:`header`; ``prefetch``:
-    URLs the browser fetches when idle, see ``static/prefetch.js``)."""
+    URLs the browser fetches when idle, see ``static/prefetch.js``). Around the content, the
+    parts are plain (one component each, see :mod:`static_tree`)."""
     return [
-        html.A(t("skip_link", lang), href="#contenu", className="skip-link"),
-        header(path, lang, simulated_banner(info, lang), other_search),
+        static(html.A(t("skip_link", lang), href="#contenu", className="skip-link")),
+        static(header(path, lang, simulated_banner(info, lang), other_search)),
         html.Main(id="contenu", tabIndex="-1", className="main", children=content,
                   **{"data-release": info.get("release_id", ""),  # sent with callbacks
                      "data-prefetch": " ".join(prefetch or [])}),
-        footer(info, lang),
+        static(footer(info, lang)),
     ]

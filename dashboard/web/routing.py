@@ -171,16 +171,17 @@ def register(app: Dash) -> None:
         }""",
         Output("page-lang", "data"), Input("page-meta", "data"))
 
-    # Keep the language switch pointing at the current view in the other language.
+    # Keep the language switch (in the header, a plain part) pointing at the current view in
+    # the other language.
     clientside_callback(
         """function(search, pathname) {
             const params = new URLSearchParams(search || '');
             const lang = params.get('lang') === 'en' ? 'fr' : 'en';
             params.set('lang', lang);
-            return pathname + '?' + params.toString();
+            const link = document.getElementById('lang-switch');
+            if (link) { link.setAttribute('href', pathname + '?' + params.toString()); }
         }""",
-        Output("lang-switch", "href"), Input("url", "search"), State("url", "pathname"),
-        prevent_initial_call=True)
+        Input("url", "search"), State("url", "pathname"), prevent_initial_call=True)
 
     for module in PAGES.values():
         module.register(app)

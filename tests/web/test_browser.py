@@ -350,8 +350,13 @@ def test_profile_at_phone_width(driver: Any, live_url: str, axe_source: str, lan
 
 def test_navigation_keeps_language_and_marks_current_page(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/?lang=en")
+    driver.execute_script("window._sameDocument = true; window.scrollTo(0, 400);")
     driver.find_element("css selector", ".site-nav a[href^='/carte']").click()
     wait_for(lambda: driver.title.startswith("Map of areas"), what="map page")
+    # the header is a plain part (static_tree.py): its links are followed in the page, as
+    # dcc.Link's are, and the new page is shown from its top (its content has the focus)
+    assert driver.execute_script("return window._sameDocument === true && window.scrollY <= "
+                                 "document.getElementById('contenu').offsetTop")
     current = driver.execute_script(
         "return document.querySelector('.site-nav a[aria-current=\"page\"]').textContent")
     assert current == "Map"

@@ -22,21 +22,26 @@
     };
 })();
 
-/* The language switch as an in-page navigation: the router draws the same view in the other
- * language without loading a new document (the HTML, every script and plotly evaluated again).
- * It stays a plain link: without scripts, or opened in a new tab or window, it loads the page. */
+/* In-page navigation: the language switch (the router draws the same view in the other
+ * language) and the links of the plain page parts (a[data-link="in-app"], see static_tree.py:
+ * what dcc.Link does, then back to the top of the page), without loading a new document (the
+ * HTML, every script and plotly evaluated again). They stay plain links: without scripts, or
+ * opened in a new tab or window, they load the page. */
 (function () {
     'use strict';
     document.addEventListener('click', function (event) {
-        var link = event.target.closest && event.target.closest('a#lang-switch');
+        var link = event.target.closest &&
+            event.target.closest('a#lang-switch, a[data-link="in-app"]');
         if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey ||
-            event.ctrlKey || event.shiftKey || event.altKey || !window.dash_clientside) {
+            event.ctrlKey || event.shiftKey || event.altKey || !window.dash_clientside ||
+            (link.target && link.target !== '_self')) {
             return;
         }
         var url = new URL(link.href, window.location.href);
         if (url.origin !== window.location.origin) { return; }
         event.preventDefault();
-        window.history.pushState({}, '', url.pathname + url.search);
+        window.history.pushState({}, '', url.pathname + url.search + url.hash);
         window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));  // dcc.Location reads it
+        if (link.id !== 'lang-switch') { window.scrollTo(0, 0); }
     });
 })();

@@ -1,0 +1,64 @@
+"""Plain page parts as one component: what reaches the browser, and what is refused."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pytest
+from dash import dcc, html
+
+from dashboard.web.layout import shell
+from dashboard.web.static_tree import Static, element_tree
+
+
+def test_tree_keeps_tags_attributes_and_text() -> None:
+    node = html.Nav(**{"aria-label": "Menu"}, className="site-nav", children=html.Ul([
+        html.Li(html.A("API", href="/api/v1/docs?lang=en", hrefLang="en", lang="en")),
+        html.Li([html.Strong("⚠ "), "<b>text</b>", 3]),
+    ]))
+    assert element_tree(node) == {"t": "nav", "p": {"aria-label": "Menu", "className": "site-nav"},
+                                  "c": [{"t": "ul", "p": {}, "c": [
+                                      {"t": "li", "p": {}, "c": [
+                                          {"t": "a", "p": {"href": "/api/v1/docs?lang=en",
+                                                           "hrefLang": "en", "lang": "en"},
+                                           "c": ["API"]}]},
+                                      {"t": "li", "p": {}, "c": [
+                                          {"t": "strong", "p": {}, "c": ["⚠ "]},
+                                          "<b>text</b>", "3"]}]}]}
+
+
+def test_in_app_links_are_marked_for_the_page_to_follow() -> None:
+    tree = element_tree(dcc.Link("Carte", href="/carte?lang=fr", className="nav-link"))
+    assert tree == {"t": "a", "p": {"data-link": "in-app", "href": "/carte?lang=fr",
+                                    "className": "nav-link"}, "c": ["Carte"]}
+
+
+@pytest.mark.parametrize("node", [
+    dbc.Select(id="s", options=[]),                 # a control: not plain
+    dcc.Store(id="s"),
+    html.Div(style={"color": "red"}),               # a prop beyond plain attributes
+    html.Button("x", n_clicks=0),
+    html.Div([dcc.Graph(id="g")]),                  # refused however deep
+])
+def test_anything_not_plain_is_refused(node: object) -> None:
+    with pytest.raises(TypeError):
+        element_tree(node)
+
+
+def test_shell_wraps_only_the_parts_around_the_content() -> None:
+    content = [html.H1("Titre", id="titre")]
+    parts = shell("/carte", "fr", {"data_kind": "simulated", "release_id": "r1"}, content)
+    assert [type(p).__name__ for p in parts] == ["Static", "Static", "Main", "Static"]
+    assert parts[2].children is content
+    header = parts[1].tree
+    assert header["t"] == "header"
+    links = []
+    stack = [header]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node["t"] == "a":
+                links.append(node["p"])
+            stack.extend(node["c"])
+    assert any(p.get("id") == "lang-switch" and p.get("hrefLang") == "en" for p in links)
+    assert sum(p.get("data-link") == "in-app" for p in links) == 6  # brand and 5 nav entries
+    assert isinstance(parts[0], Static) and parts[0].tree["p"]["href"] == "#contenu"
