@@ -25,6 +25,7 @@ from dashboard.web.pages import (
 )
 from dashboard.web.server import PLOTLY_JS, geometry_url
 from dashboard.web.state import parse, serialise
+from dashboard.web.static_tree import plain_parts
 
 LEVEL_SLUGS = {"departement": "department", "region": "region"}
 ROUTES: list[tuple[re.Pattern[str], str]] = [
@@ -97,6 +98,7 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     parsed = parse(route.page, search, cat, context)
     module = PAGES[route.page]
     content, title = module.render(parsed, route.args)
+    content = plain_parts(content)
     info = queries.release().info
     path = pathname or "/"
     meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,

@@ -21,9 +21,19 @@ Row = dict[str, Any]
 Cells = Callable[[Row, str, Callable[[Row], str]], tuple[str, ...]]
 
 
+def _as_components(tree: Any) -> Any:
+    """A plain part's tree (``static_tree.Static``) in the shape of Dash's components."""
+    if not isinstance(tree, dict):
+        return tree
+    return {"type": tree["t"].capitalize(),
+            "props": {**tree["p"], "children": [_as_components(c) for c in tree["c"]]}}
+
+
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
     if isinstance(node, dict):
-        if "props" in node:
+        if node.get("type") == "Static":
+            yield from _walk(_as_components(node["props"]["tree"]))
+        elif "props" in node:
             yield node
             yield from _walk(node["props"].get("children"))
     elif isinstance(node, list):
@@ -36,6 +46,8 @@ def _text(node: Any) -> str:
         return str(node)
     if isinstance(node, list):
         return "".join(_text(n) for n in node)
+    if isinstance(node, dict) and node.get("type") == "Static":
+        return _text(_as_components(node["props"]["tree"]))
     if isinstance(node, dict) and "props" in node:
         return _text(node["props"].get("children"))
     return ""

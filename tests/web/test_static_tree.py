@@ -7,7 +7,7 @@ import pytest
 from dash import dcc, html
 
 from dashboard.web.layout import shell
-from dashboard.web.static_tree import Static, element_tree
+from dashboard.web.static_tree import Static, element_tree, plain_parts
 
 
 def test_tree_keeps_tags_attributes_and_text() -> None:
@@ -62,3 +62,25 @@ def test_shell_wraps_only_the_parts_around_the_content() -> None:
     assert any(p.get("id") == "lang-switch" and p.get("hrefLang") == "en" for p in links)
     assert sum(p.get("data-link") == "in-app" for p in links) == 6  # brand and 5 nav entries
     assert isinstance(parts[0], Static) and parts[0].tree["p"]["href"] == "#contenu"
+
+
+def test_plain_parts_collapse_what_no_callback_can_reach() -> None:
+    select = dbc.Select(id="carte-sexe", options=[])
+    link = dcc.Link("carte", href="/carte")
+    page = html.Main(id="contenu", children=[
+        html.Div(className="intro", children=[html.H1("Titre"), html.P(["Voir la ", link])]),
+        html.Div(className="control", children=[html.Label("Sexe", htmlFor="carte-sexe"), select]),
+        html.Div(id="carte-summary", children=[html.P("a"), html.P("b")]),
+        html.P("seul"),
+    ])
+    out = plain_parts(page)
+    intro, control, summary, alone = out.children
+    assert isinstance(intro, Static) and intro.tree["c"][1]["c"][1]["p"]["data-link"] == "in-app"
+    assert control.children[1] is select and type(control.children[0]).__name__ == "Label"
+    # an id: a callback may read or write it; its children are single components
+    assert summary.id == "carte-summary"
+    assert [type(c).__name__ for c in summary.children] == ["P", "P"]
+    assert type(alone).__name__ == "P"  # a single component gains nothing
+    # the page module's own tree is left as it was (it may be cached); a second pass is a no-op
+    assert type(page.children[0]).__name__ == "Div" and out is not page
+    assert plain_parts(out).children[0] is intro
