@@ -113,8 +113,9 @@ def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
     r = client.post("/_dash-update-component", json=callback_payload(dep, state, [MAP_SEARCH], 5))
     ops = r.get_json()["response"]["carte-map"]["figure"]["operations"]
     assert ops[0]["location"] == ["data"]
-    assert len(ops[0]["params"]["value"][0]["locations"]) == 18
-    assert ops[0]["params"]["value"][0]["geojson"].endswith("/region.json")
+    base, values = ops[0]["params"]["value"][:2]
+    assert len(values["locations"]) == 18 and base["locations"] == []  # none suppressed
+    assert base["geojson"].endswith("/region.json") and values["geojson"] == base["geojson"]
 
 
 def test_click_on_map_opens_profile_in_the_browser(dash_app: Dash) -> None:

@@ -184,7 +184,8 @@ def test_not_found_page(driver: Any, live_url: str) -> None:
 
 def test_map_draws_every_area_without_leaving_the_site(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte")
-    wait_for(lambda: map_paths(driver) >= 2 * N_DEPARTMENTS, what="base and value paths")
+    # each area once: by the values, or by the grey base where suppressed (and the Paris zoom)
+    wait_for(lambda: map_paths(driver) == N_DEPARTMENTS + 4, what="every area")
     hosts = driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
     assert set(hosts) <= {urlparse(live_url).netloc}
@@ -457,12 +458,12 @@ def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: 
     time.sleep(0.5)  # the first drawing's own resize
     driver.execute_script(COUNT_DRAWS)
     choose(driver, "carte-niveau", "region")
-    wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")  # values, outlines
+    wait_for(lambda: map_paths(driver) == 18, what="map of regions")  # each area once
     time.sleep(0.8)  # plotly's resize waits 100 ms: a second drawing would come by now
     assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
     driver.find_element("id", "lang-switch").click()
     wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
-             and map_paths(driver) == 2 * 18, what="map in English")
+             and map_paths(driver) == 18, what="map in English")
     time.sleep(0.8)
     assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
     size = driver.get_window_size()
@@ -520,13 +521,13 @@ def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) ->
     open_page(driver, live_url + "/carte?lang=fr")
     wait_for(lambda: driver.execute_script(MAP_PATHS) == first, what="map")
     choose(driver, "carte-niveau", "region")
-    wait_for(lambda: map_paths(driver) == 2 * 18, what="map of regions")
+    wait_for(lambda: map_paths(driver) == 18, what="map of regions")
     assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
     regions = driver.execute_script(MAP_PATHS)
     # the page drawn again in English: a new chart, of a geometry framed already
     driver.find_element("id", "lang-switch").click()
     wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
-             and map_paths(driver) == 2 * 18, what="map in English")
+             and map_paths(driver) == 18, what="map in English")
     assert driver.execute_script(FRAMED_BY_PLOTLY) is False
     assert driver.execute_script(MAP_PATHS) == regions
 

@@ -89,9 +89,10 @@ def test_map_figure_structure() -> None:
     assert fig["data"][3]["customdata"].tolist() == [[9.0, 11.0], [28.0, 32.0]]
     assert "%{z:,.1f}" in fig["data"][1]["hovertemplate"]
     assert "%{customdata[0]:,.1f} à" in fig["data"][1]["hovertemplate"]
-    # a whole figure keeps every area in the grey bases: plotly frames the map on them
-    assert fig["data"][0]["locations"] == ["75", "13", "92"]
-    assert fig["data"][2]["locations"] == ["75", "92"]
+    # each area drawn once: the grey bases hold the suppressed areas only (plotly frames the
+    # map on the base and the published values together)
+    assert fig["data"][0]["locations"] == ["13"]
+    assert fig["data"][2]["locations"] == []
 
 
 def test_values_patch_is_small_and_has_no_geometry() -> None:
@@ -100,20 +101,21 @@ def test_values_patch_is_small_and_has_no_geometry() -> None:
     ops = patch.to_plotly_json()["operations"]
     touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
     assert touched == {("data", "z"), ("data", "customdata"), ("data", "hovertemplate"),
+                       ("data", "locations"), ("data", "text"),  # of the grey bases
                        ("layout",)}  # location ["layout", "coloraxis"] minus its index
     ops = apply_values(Patch(), mv, hover=False).to_plotly_json()["operations"]
     assert not any("hovertemplate" in op["location"] for op in ops)
 
 
-def test_a_patch_of_values_cuts_the_grey_bases_to_the_suppressed_areas() -> None:
-    """On a drawn map (framing kept) the grey bases hold only what they show: each area is
-    drawn once, by the values or, suppressed, by the base with its name."""
+def test_values_cut_the_grey_bases_to_the_suppressed_areas() -> None:
+    """The grey bases hold only what they show: each area is drawn once, by the values or,
+    suppressed, by the base with its name; a patch of values cuts them the same way."""
     fig, mv = _map_fig()
-    patched = apply_values(fig, mv, whole=False)
+    patched = apply_values(fig, mv)
     assert patched["data"][0]["locations"] == ["13"]
     assert patched["data"][0]["text"] == ["Bouches-du-Rhône"] and patched["data"][0]["z"] == [0]
     assert patched["data"][2]["locations"] == [] == patched["data"][2]["z"]
-    ops = apply_values(Patch(), mv, whole=False).to_plotly_json()["operations"]
+    ops = apply_values(Patch(), mv).to_plotly_json()["operations"]
     touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
     assert {("data", "locations"), ("data", "text"), ("data", "z")} <= touched
     assert not any(op["location"][-1] in ("geojson", "featureidkey") for op in ops)

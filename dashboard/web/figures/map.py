@@ -3,9 +3,9 @@
 Traces, all on one ``geo`` (the geometry already holds the overseas and Paris insets):
 
 0. grey base: what is visible where the value is suppressed (plotly draws no area whose ``z``
-   is ``null``, and leaves it out of the framing): every area of the level in a whole figure,
-   so that plotly frames the map on all of them; only the suppressed areas in a patch of new
-   values (the framing is kept, ``static/map_framing.js``), so each area is drawn once;
+   is ``null``, and leaves it out of the framing): the suppressed areas only, with ``z`` 0, so
+   each area is drawn once, by the values or by the base, and plotly frames the map on all of
+   them (the published ones in the values, the others in the base);
 1. the values (class index as ``z``, ``null`` where suppressed so the base shows through);
 2. grey base of the Paris zoom inset (department level only), the same way;
 3. the values of the Paris zoom inset.
@@ -203,18 +203,16 @@ def map_values(codes: list[str], names: list[str], values: np.ndarray, ci: np.nd
                      zmax, hover_template(classes.decimals, ci is not None, unit, lang))
 
 
-def apply_values(fig: Any, mv: MapValues, hover: bool = True, whole: bool = True) -> Any:
-    """Write values into a figure dict or a ``dash.Patch`` (same item assignments).
+def apply_values(fig: Any, mv: MapValues, hover: bool = True) -> Any:
+    """Write values into a figure dict or a ``dash.Patch`` (same item assignments): the values,
+    and the grey bases cut to the suppressed areas.
 
-    ``hover=False`` leaves the hover templates as they are (same indicator and language);
-    ``whole=False`` (a patch of new values on a drawn map) cuts the grey bases to the
-    suppressed areas.
+    ``hover=False`` leaves the hover templates as they are (same indicator and language).
     """
-    if not whole:
-        for i, (codes, names) in ((0, mv.hidden), (2, mv.paris_hidden)):
-            fig["data"][i]["locations"] = codes
-            fig["data"][i]["text"] = names
-            fig["data"][i]["z"] = [0] * len(codes)
+    for i, (codes, names) in ((0, mv.hidden), (2, mv.paris_hidden)):
+        fig["data"][i]["locations"] = codes
+        fig["data"][i]["text"] = names
+        fig["data"][i]["z"] = [0] * len(codes)
     parts = ((1, mv.z, mv.ci), (3, mv.z[mv.paris], None if mv.ci is None else mv.ci[mv.paris]))
     for i, z, ci in parts:
         trace = fig["data"][i]

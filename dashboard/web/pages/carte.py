@@ -295,8 +295,7 @@ def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
         patch["data"] = full["data"]
         patch["layout"]["coloraxis"] = full["layout"]["coloraxis"]
     else:
-        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"],
-                     whole=False)
+        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"])
     # The patch goes out in its wire form (a plain dict holding numpy arrays): with only plain
     # values in the response, Dash's JSON encoder (orjson) serialises it in one pass instead of
     # walking every item in Python.

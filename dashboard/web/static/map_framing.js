@@ -2,22 +2,21 @@
  * every change of values.
  *
  * The map is framed with `geo.fitbounds: "locations"`: at every drawing plotly goes through
- * every coordinate of every area (13,500 points for the departments, twice: the grey base and
- * the values) to find their bounds, then fits them. A filter change only changes the values,
- * not the geometry, so the bounds are the same: after a drawing with `fitbounds`, the framing
- * plotly computed (the centre of the padded bounds, the zoom relative to the world's fit) is
- * kept, by geometry, and the next figures of the same geometry are drawn with it, fixed
- * (`fitbounds: false`), which draws the same paths, to the same pixel, 25-40 % faster. The
- * zoom is relative to the world's fit, so it holds at any size of the chart, and for a new
- * chart of the same geometry (the page drawn again in the other language, a level chosen
- * again). A figure of geometry not framed yet is framed by plotly. The wrapper is put on plotly.js
- * when it arrives (`on_plotly.js`). */
+ * every coordinate of every area (13,500 points for the departments) to find their bounds,
+ * then fits them. A filter change only changes the values, not the geometry, so the bounds
+ * are the same: after a drawing with `fitbounds`, the framing plotly computed (the centre of
+ * the padded bounds, the zoom relative to the world's fit) is kept, by geometry, and the next
+ * figures of the same geometry are drawn with it, fixed (`fitbounds: false`), which draws the
+ * same paths, to the same pixel, 25-40 % faster. The zoom is relative to the world's fit, so
+ * it holds at any size of the chart, and for a new chart of the same geometry (the page drawn
+ * again in the other language, a level chosen again). A figure of geometry not framed yet is
+ * framed by plotly. The wrapper is put on plotly.js when it arrives (`on_plotly.js`). */
 (function () {
     'use strict';
     var kept = {};  // geometry key -> framing
 
     /* What fixes the bounds: the areas drawn from each geometry source, whichever trace draws
-     * them (a patch of values moves the suppressed areas from the values to the grey base). */
+     * them (the grey base draws the suppressed areas, the values the others). */
     function geometryKey(data) {
         var areas = {};
         (data || []).forEach(function (t) {
