@@ -74,6 +74,10 @@ def _page_document(app: Dash) -> Callable[..., str]:
         parts["metas"] += "\n" + head_tags(head, request.host_url.rstrip("/"), request.path)
         if routing.draws_charts(request.path):  # plotly.js arrives with the other bundles
             parts["metas"] += PLOTLY_PRELOAD
+        # (plotly fetches geometry with XMLHttpRequest: CORS mode, same-origin credentials)
+        parts["metas"] += "".join(
+            f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin="anonymous">'
+            for url in routing.preload_urls(request.path, "?" + qs))
         parts["app_entry"] = re.sub(r'<div class="_dash-loading">.*?</div>', entry_summary(head),
                                     parts["app_entry"], flags=re.S)
         document = Dash.interpolate_index(app, **parts)

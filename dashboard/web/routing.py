@@ -90,6 +90,17 @@ def prefetch_urls(page: str) -> list[str]:
     return []
 
 
+def preload_urls(path: str, search: str) -> list[str]:
+    """What the first drawing of a page fetches once plotly.js runs, for its ``<head>`` to
+    preload: the map's geometry (in the level of the address)."""
+    if resolve(path).page != "carte":
+        return []
+    try:
+        return carte.geometry_urls(parse("carte", search, queries.catalog()).state["niveau"])
+    except ReleaseNotFound:  # the page says so; nothing to preload
+        return []
+
+
 def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
     """The page for a URL, and its metadata (title, language, canonical query string)."""
     route = resolve(pathname)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from typing import Any
 
 import pytest
 from dash import Dash
 from plotly.io.json import to_json_plotly
 
+from dashboard.web import queries
 from dashboard.web.devserver import callback_payload, find_dependency
 from dashboard.web.routing import render, resolve
 
@@ -258,3 +260,25 @@ def test_page_callbacks_do_not_run_again_after_a_page_render(dash_app: Dash) -> 
     assert len(page_callbacks) >= 10
     for dep in page_callbacks:
         assert not _output_ids(dep) & shell, dep["output"]
+
+
+def test_map_page_preloads_the_geometry_its_first_map_fetches(dash_app: Dash) -> None:
+    """The map's geometry downloads with the bundles, not after plotly.js: the page preloads
+    the geometry of the level in its address, in the mode plotly fetches it (XHR: CORS, same-
+    origin credentials), and nothing else."""
+    client = dash_app.server.test_client()
+    release = queries.release().release_id
+
+    def preloaded(path: str) -> list[str]:
+        html = client.get(path).get_data(as_text=True)
+        return re.findall(r'<link rel="preload" href="([^"]+)" as="fetch" '
+                          r'crossorigin="anonymous">', html)
+
+    assert preloaded("/carte") == [f"/geo/{release}/department.json",
+                                   f"/geo/{release}/paris_zoom.json"]
+    assert preloaded("/carte?niveau=region&lang=en") == [f"/geo/{release}/region.json"]
+    assert preloaded("/carte?niveau=nowhere") == preloaded("/carte")  # default level
+    for path in ("/", "/evolution", "/territoire/departement/69", "/methodes"):
+        assert preloaded(path) == [], path
+    for url in preloaded("/carte"):
+        assert client.get(url).status_code == 200

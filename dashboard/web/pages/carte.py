@@ -182,6 +182,13 @@ def _map_base(level: str, lang: str) -> dict[str, Any]:
     return map_figure(traces, lang)
 
 
+def geometry_urls(level: str) -> list[str]:
+    """The geometry a first map of ``level`` fetches: of the traces that draw areas (the page's
+    ``<head>`` preloads it, so that it downloads with the bundles, not after plotly.js)."""
+    traces = _map_base(level, "fr")["data"]
+    return list(dict.fromkeys(tr["geojson"] for tr in traces if tr.get("locations")))
+
+
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     """The Carte page for a parsed state (values included: one round trip)."""
     state, lang = parsed.state, parsed.lang
