@@ -8,7 +8,7 @@ import pytest
 from dash import Patch
 
 from dashboard.web import queries
-from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside
+from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside, with_highlight
 from dashboard.web.figures.map import (
     DIVERGING,
     SIR_BREAKS,
@@ -166,6 +166,12 @@ def test_funnel_limits_are_exact_poisson() -> None:
     fig = funnel_figure(df, labels, "en", highlight="b")
     assert fig["data"][-1]["text"] == ["B"]
     assert fig["layout"]["xaxis"]["type"] == "log"
+    # the highlight is added to the view's figure, which stays as it is (it is shared)
+    plain = funnel_figure(df, labels, "en")
+    kept = [dict(tr) for tr in plain["data"]]
+    assert with_highlight(plain, df, "b", "highlighted", "en") == fig
+    assert plain["data"] == kept and len(kept) == len(fig["data"]) - 1
+    assert with_highlight(plain, df, "zz", "highlighted", "en") is plain  # not an area of it
 
 
 def test_map_summary(ctx: None) -> None:

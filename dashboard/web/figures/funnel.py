@@ -63,23 +63,32 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                        "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
                        + colon(lang) + "%{x:,.1f}<br>SIR" + colon(lang)
                        + "%{y:,.2f}<extra></extra>"})
-    if highlight is not None:
-        h = d[d.geo_code == highlight]
-        if not h.empty:
-            traces.append({"type": "scatter", "mode": "markers+text", "name": labels["highlighted"],
-                           "x": h.expected.round(1).tolist(), "y": h.sir.round(3).tolist(),
-                           "text": h.name.tolist(), "textposition": "top center",
-                           "marker": {"color": ACCENT, "size": 14, "symbol": "diamond",
-                                      "line": {"color": "#ffffff", "width": 1}},
-                           "hovertemplate": "<b>%{text}</b><br>SIR" + colon(lang)
-                           + "%{y:,.2f}<extra></extra>"})
-    return {"data": traces, "layout": base_layout(
+    fig = {"data": traces, "layout": base_layout(
         height=440, showlegend=True, legend={"orientation": "h", "y": -0.2},
         separators=",\u202f" if lang == "fr" else ".,",
         shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 1,
                  "line": {"color": ACCENT, "width": 1}}],
         xaxis=axis(labels["expected"], type="log", **log_ticks(x[0], x[-1], lang)),
         yaxis=axis("SIR"))}
+    return with_highlight(fig, df, highlight, labels["highlighted"], lang)
+
+
+def with_highlight(fig: dict[str, Any], df: pd.DataFrame, highlight: str | None, label: str,
+                   lang: str) -> dict[str, Any]:
+    """``fig`` (a funnel plot of ``df``'s areas, left as it is) with area ``highlight`` drawn
+    larger, in the accent colour, and named; ``fig`` itself when it is not among the
+    published areas."""
+    d = df.dropna(subset=["sir", "expected"])
+    h = d[d.geo_code == highlight] if highlight is not None else d.iloc[:0]
+    if h.empty:
+        return fig
+    trace = {"type": "scatter", "mode": "markers+text", "name": label,
+             "x": h.expected.round(1).tolist(), "y": h.sir.round(3).tolist(),
+             "text": h.name.tolist(), "textposition": "top center",
+             "marker": {"color": ACCENT, "size": 14, "symbol": "diamond",
+                        "line": {"color": "#ffffff", "width": 1}},
+             "hovertemplate": "<b>%{text}</b><br>SIR" + colon(lang) + "%{y:,.2f}<extra></extra>"}
+    return {**fig, "data": [*fig["data"], trace]}
 
 
 def log_ticks(low: float, high: float, lang: str) -> dict[str, Any]:

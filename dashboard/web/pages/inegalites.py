@@ -22,7 +22,7 @@ from dashboard.web.components import (
     table_details,
 )
 from dashboard.web.figures.common import empty_figure
-from dashboard.web.figures.funnel import funnel_figure, outside
+from dashboard.web.figures.funnel import funnel_figure, outside, with_highlight
 from dashboard.web.figures.inequality import quintile_figure, statistic_over_time_figure
 from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
 from dashboard.web.i18n import count_areas, t
@@ -114,19 +114,30 @@ def _ratio_sentence(stats: pd.DataFrame, lang: str) -> str | None:
     return inequality_summary(stats, lang) if not stats.empty else None
 
 
-@memo_view
+def _level_values(state: dict[str, str]) -> pd.DataFrame:
+    ys, ye = parse_period(state["periode"])
+    return queries.level_values(state["mesure"], state["localisation"], state["sexe"], ys, ye,
+                                state["niveau"])
+
+
 def funnel_outputs(state: dict[str, str], lang: str,
                    highlight: str | None = None) -> tuple[Any, ...]:
-    """Funnel figure, dispersion text, table and downloads for the areas of a level."""
-    measure, site, sex, level = (state["mesure"], state["localisation"], state["sexe"],
-                                 state["niveau"])
-    ys, ye = parse_period(state["periode"])
-    df = queries.level_values(measure, site, sex, ys, ye, level)
+    """Funnel figure, dispersion text, table and downloads for the areas of a level; area
+    ``highlight`` marked (the figure of the view is computed once for all its areas)."""
+    fig, *rest = _funnel_view(state, lang)
+    if highlight is not None:
+        fig = with_highlight(fig, _level_values(state), highlight, t("highlighted", lang), lang)
+    return (fig, *rest)
+
+
+@memo_view
+def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
+    level = state["niveau"]
+    df = _level_values(state)
     labels = {k: t(k, lang) for k in ("limit_95", "limit_998", "expected", "highlighted")}
     labels["areas"] = t(f"level_{level}", lang)
     pub = df.dropna(subset=["sir", "expected"])
-    fig = funnel_figure(df, labels, lang, highlight) if not pub.empty \
-        else empty_figure(t("no_data", lang))
+    fig = funnel_figure(df, labels, lang) if not pub.empty else empty_figure(t("no_data", lang))
     iqr = (np.nanpercentile(pub.sir, 75) / np.nanpercentile(pub.sir, 25)
            if len(pub) >= 4 and np.nanpercentile(pub.sir, 25) > 0 else float("nan"))
     text = t("dispersion_text", lang, areas=count_areas(len(pub), level, lang),
