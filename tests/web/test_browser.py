@@ -612,6 +612,31 @@ def test_ranking_lists_every_area_in_the_table_order(driver: Any, live_url: str)
                  what="ranking at the new width")
     finally:
         driver.set_window_size(size["width"], size["height"])
+    # the France line stops where it would cross a "not published" label, and only there
+    driver.execute_script(
+        "window.dash_clientside.set_props('carte-ranking', {data: {rows: ["
+        "['A', 2, null, null, 'higher', 'A', '2'], ['B', null, null, null, null, 'B', ''], "
+        "['C', 1.1, null, null, 'lower', 'C', '1,1']], reference: 1, axisTitle: 'x', "
+        "legend: [], labelWidth: 120, separators: ',\u202f', suppressed: 'non diffusable', "
+        "label: 'x'}})")
+    gap = wait_for(lambda: driver.execute_script(REFERENCE_GAP), what="ranking redrawn")
+    assert len(gap["lines"]) == 2 and len({x for x, _, _ in gap["lines"]}) == 1
+    assert gap["lines"][0][1] == 0 and gap["lines"][-1][2] == gap["height"]
+    assert all(y2 <= gap["row"][0] or y1 >= gap["row"][1] for _, y1, y2 in gap["lines"])
+
+
+REFERENCE_GAP = """
+const label = document.querySelector('#carte-ranking .ranking-suppressed');
+if (!label || document.querySelectorAll('#carte-ranking .ranking-row').length !== 3) {
+    return null;
+}
+const box = label.getBBox();  // the label's own box in the chart's coordinates
+const y = box.y, h = box.height;
+const svg = document.querySelector('#carte-ranking .ranking-rows');
+return {row: [y, y + h], height: Number(svg.getAttribute('height')) - 6,
+        lines: [...svg.querySelectorAll(':scope > line[stroke-dasharray="6 4"]')].map(
+            l => [Number(l.getAttribute('x1')), Number(l.getAttribute('y1')),
+                  Number(l.getAttribute('y2'))])};"""
 
 
 def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> None:

@@ -194,9 +194,23 @@
             body += tag('g', {'class': 'ranking-row'}, parts);
         });
         if (scale && d.reference !== null && d.reference !== undefined) {
-            body += tag('line', {x1: scale(d.reference), x2: scale(d.reference), y1: 0,
-                                 y2: plotHeight, stroke: REFERENCE, 'stroke-width': 1.5,
-                                 'stroke-dasharray': '6 4', 'pointer-events': 'none'});
+            // the France line, interrupted where it would cross a "not published" label
+            var x = scale(d.reference), from = 0;
+            var crosses = x >= left && x <= left + 8 + VALUE_CHAR_PX * (d.suppressed || '').length;
+            var segment = function (y1, y2) {
+                if (y2 - y1 > ROW / 2) {  // none between two labels
+                    body += tag('line', {x1: x, x2: x, y1: y1, y2: y2, stroke: REFERENCE,
+                                         'stroke-width': 1.5, 'stroke-dasharray': '6 4',
+                                         'pointer-events': 'none'});
+                }
+            };
+            rows.forEach(function (r, i) {
+                if (crosses && r[1] === null) {
+                    segment(from, i * ROW + 2);
+                    from = (i + 1) * ROW - 2;
+                }
+            });
+            segment(from, plotHeight);
         }
         return legend(d.legend || []) + '<div class="ranking-chart">' + head +
             tag('svg', {'class': 'ranking-rows', width: width, height: plotHeight + 6,
