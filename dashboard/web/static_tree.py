@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any, ClassVar
 
-from dash import dcc, html
+from dash import dcc
 from dash.development.base_component import Component
 
 from dashboard.web.components import BrowserComponent
@@ -37,67 +37,68 @@ class Static(BrowserComponent):
         super().__init__(tree=tree, **kwargs)
 
 
-def element_tree(node: Any) -> Any:
-    """``node`` (html components, ``dcc.Link``, text) as nested ``{"t": tag, "p": props,
-    "c": children}``; text stays text. ``dcc.Link`` becomes ``<a data-link="in-app">``, which
-    ``static/navigation.js`` follows in the page. Raises ``TypeError`` for anything else."""
-    if node is None or isinstance(node, str):
-        return node
-    if isinstance(node, (int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        raise TypeError("element_tree takes one element; wrap lists in an element")
+_NOT_PLAIN = object()
+
+
+def _element(node: Any) -> tuple[str, dict[str, Any]] | None:
+    """Tag and attributes of ``node`` if it is a plain element (an html component or a
+    ``dcc.Link`` with plain attributes only), else None."""
     if isinstance(node, dcc.Link):
-        tag, extra = "a", {"data-link": IN_APP}
+        tag, props = "a", {"data-link": IN_APP}
     elif isinstance(node, Component) and node._namespace == "dash_html_components":
-        tag, extra = node._type.lower(), {}
+        tag, props = node._type.lower(), {}
     else:
-        raise TypeError(f"not a plain element: {type(node).__name__}")
-    props = dict(extra)
+        return None
     for key, value in node.to_plotly_json()["props"].items():
         if key == "children" or value is None:
             continue
         if key not in ATTRIBUTES and not key.startswith(("aria-", "data-")):
-            raise TypeError(f"{type(node).__name__}.{key} is not a plain attribute")
+            return None
         props[key] = value
+    return tag, props
+
+
+def _walk(node: Any) -> tuple[Any, Any, int, bool]:
+    """One pass over ``node``: (``node`` with its plain parts made :class:`Static`, its plain
+    tree or ``_NOT_PLAIN``, the components in that tree, whether it holds no id)."""
+    if not isinstance(node, Component):  # text, a number, None
+        return node, str(node) if isinstance(node, (int, float)) else node, 0, True
+    element = _element(node)
     children = getattr(node, "children", None)
-    if children is None:
-        kids: list[Any] = []
-    elif isinstance(children, (list, tuple)):
-        kids = [element_tree(c) for c in children if c is not None]
-    else:
-        kids = [element_tree(children)]
-    return {"t": tag, "p": props, "c": kids}
+    listed = isinstance(children, (list, tuple))
+    kids = list(children) if listed else [] if children is None else [children]
+    walked = [_walk(c) for c in kids]
+    plain = element is not None and all(w[1] is not _NOT_PLAIN for w in walked)
+    free = plain and "id" not in element[1] and all(w[3] for w in walked)
+    tree = {"t": element[0], "p": element[1],
+            "c": [w[1] for w in walked if w[1] is not None]} if plain else _NOT_PLAIN
+    size = 1 + sum(w[2] for w in walked) if plain else 0
+    if free:  # the caller decides: it may be part of a larger plain part
+        return node, tree, size, True
+    # (plain parts of two components or more, each in one component)
+    out = [Static(w[1]) if w[3] and w[2] > 1 else w[0] for w in walked]
+    if any(a is not b for a, b in zip(out, kids, strict=True)):
+        node = copy.copy(node)  # the page's own tree may be cached: left as it is
+        node.children = out if listed else out[0]
+    return node, tree, size, False
 
 
-def static(node: html.Div | Component) -> Static:
+def element_tree(node: Any) -> Any:
+    """``node`` (html components, ``dcc.Link``, text) as nested ``{"t": tag, "p": props,
+    "c": children}``; text stays text. ``dcc.Link`` becomes ``<a data-link="in-app">``, which
+    ``static/navigation.js`` follows in the page. Raises ``TypeError`` for anything else (a
+    control, a chart, a style or an event prop)."""
+    if isinstance(node, (list, tuple)):
+        raise TypeError("element_tree takes one element; wrap lists in an element")
+    tree = _walk(node)[1]
+    if tree is _NOT_PLAIN:
+        raise TypeError(f"not a plain element: {type(node).__name__} (or something it holds)")
+    return tree
+
+
+def static(node: Component) -> Static:
     """``node`` as one :class:`Static` component."""
     return Static(element_tree(node))
-
-
-def _plain(node: Any) -> bool:
-    """Whether ``node`` (and all it holds) can be a plain tree with no id a callback could use."""
-    if node is None or isinstance(node, (str, int, float)):
-        return True
-    if isinstance(node, (list, tuple)):
-        return all(_plain(c) for c in node)
-    if isinstance(node, Static):
-        return False  # already one component
-    if not isinstance(node, dcc.Link) and not (isinstance(node, Component)
-                                               and node._namespace == "dash_html_components"):
-        return False
-    props = node.to_plotly_json()["props"]
-    if props.get("id") is not None or any(
-            k not in ATTRIBUTES and k != "children" and not k.startswith(("aria-", "data-"))
-            for k, v in props.items() if v is not None):
-        return False
-    return _plain(props.get("children"))
-
-
-def _count(node: Any) -> int:
-    if isinstance(node, (list, tuple)):
-        return sum(_count(c) for c in node)
-    return 1 + _count(getattr(node, "children", None)) if isinstance(node, Component) else 0
 
 
 def plain_parts(node: Any) -> Any:
@@ -105,12 +106,5 @@ def plain_parts(node: Any) -> Any:
     links, no id anywhere: nothing a callback reads or writes) made one :class:`Static`."""
     if isinstance(node, (list, tuple)):
         return [plain_parts(c) for c in node]
-    if not isinstance(node, Component) or isinstance(node, Static):
-        return node
-    if _plain(node):
-        return static(node) if _count(node) > 1 else node
-    children = getattr(node, "children", None)
-    if isinstance(children, (list, tuple, Component)):
-        node = copy.copy(node)  # the page's own tree may be cached: left as it is
-        node.children = plain_parts(children)
-    return node
+    out, tree, size, free = _walk(node)
+    return Static(tree) if free and size > 1 else out

@@ -84,3 +84,18 @@ def test_plain_parts_collapse_what_no_callback_can_reach() -> None:
     # the page module's own tree is left as it was (it may be cached); a second pass is a no-op
     assert type(page.children[0]).__name__ == "Div" and out is not page
     assert plain_parts(out).children[0] is intro
+
+
+def test_plain_parts_under_elements_with_ids_are_collapsed_too() -> None:
+    """A plain part two levels under elements a callback may write (their ids) is still one
+    component, and the elements with ids stay components."""
+    links = html.Div([html.Span("Télécharger"), html.Ul([html.Li(html.A("CSV", href="/a"))])])
+    page = html.Div([html.Div(html.P("résumé"), id="summary"),
+                     html.Div(html.Div(links), id="downloads")])
+    out = plain_parts(page)
+    summary, downloads = out.children
+    assert summary.id == "summary" and type(summary.children).__name__ == "P"
+    assert downloads.id == "downloads" and isinstance(downloads.children, Static)
+    assert downloads.children.tree["c"][0]["c"][1]["c"][0]["c"][0]["p"]["href"] == "/a"
+    assert page.children[1].children.children is links  # the page's own tree unchanged
+
