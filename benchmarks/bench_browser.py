@@ -85,7 +85,8 @@ LOAD_COLD, LOAD_WARM = "first render, cold cache", "first render, warm cache"
 MAP_CLICK = "map click (area 69)"
 TIMEOUT_S = 30.0
 # Links that change the view, per page path: (name, kind, CSS selector). Kind "link" stays in
-# the document (dcc.Link); "page" loads a new document. The language switch is on every page.
+# the document (dcc.Link, navigation.js); "page" loads a new document. The language switch is on
+# every page; it stays in the document (navigation.js: the router draws the other language).
 LINKS: dict[str, list[tuple[str, str, str]]] = {
     "/": [(f"link {p}", "link", f".cards a.card[href^='{p}?']")
           for p in ("/carte", "/evolution", "/inegalites", "/methodes")],
@@ -95,7 +96,7 @@ LINKS: dict[str, list[tuple[str, str, str]]] = {
         ("link /carte", "link", "#contenu .lead a[href^='/carte']")],
     "/territoire/region/84": [("link /carte", "link", "#contenu .lead a[href^='/carte']")],
 }
-LANG_SWITCH = ("language switch", "page", "#lang-switch")
+LANG_SWITCH = ("language switch", "link", "#lang-switch")
 TRACE_CATEGORIES = ["-*", "devtools.timeline", "disabled-by-default-devtools.timeline",
                     "disabled-by-default-devtools.timeline.frame",
                     "disabled-by-default-devtools.timeline.stack", "v8.execute", "v8",
@@ -536,7 +537,11 @@ class Browser:
             deadline = time.monotonic() + TIMEOUT_S
             while self._doc() in (before, None) and time.monotonic() < deadline:
                 time.sleep(0.02)
-        return self._settle(start)
+        sample = self._settle(start)
+        if start is not None and control.kind == "link" and self._doc() != before:
+            raise RuntimeError(f"{control.name!r} loaded a new document: declare it kind 'page' "
+                               "(a 'link' is measured in the document it starts from)")
+        return sample
 
     def _click_area(self, code: str) -> float | None:
         """A real mouse click (CDP input events) on an area of the map; returns its epoch."""
