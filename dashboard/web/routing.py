@@ -165,6 +165,7 @@ def register(app: Dash) -> None:
                                                 window.location.pathname + meta.search);
                     window.dash_clientside.set_props('url', {search: meta.search,
                                                              href: window.location.href});
+                    window.dashboard.followView(window.location.pathname, meta.search);
                 }
                 // after an in-app navigation, move focus to the new page (screen readers), or
                 // back to the language switch after a change of language
@@ -186,18 +187,6 @@ def register(app: Dash) -> None:
             return meta.lang;
         }""",
         Output("page-lang", "data"), Input("page-meta", "data"))
-
-    # Keep the language switch (in the header, a plain part) pointing at the current view in
-    # the other language.
-    clientside_callback(
-        """function(search, pathname) {
-            const params = new URLSearchParams(search || '');
-            const lang = params.get('lang') === 'en' ? 'fr' : 'en';
-            params.set('lang', lang);
-            const link = document.getElementById('lang-switch');
-            if (link) { link.setAttribute('href', pathname + '?' + params.toString()); }
-        }""",
-        Input("url", "search"), State("url", "pathname"), prevent_initial_call=True)
 
     for module in PAGES.values():
         module.register(app)

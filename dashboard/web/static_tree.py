@@ -19,8 +19,10 @@ from dash.development.base_component import Component
 
 from dashboard.web.components import BrowserComponent
 
-# Props copied to the element (React names); aria-* and data-* pass too. Anything else (a style,
-# an event prop) is refused: a part with it is not plain.
+# Props copied to the element (React names); aria-* and data-* pass too, and a style of plain
+# values (e.g. a legend swatch's colour: React sets it property by property). Anything else (an
+# event prop, a style holding anything but text and numbers) is refused: a part with it is not
+# plain.
 ATTRIBUTES = frozenset({"className", "id", "href", "role", "title", "lang", "hrefLang",
                         "tabIndex", "htmlFor", "target", "rel"})
 IN_APP = "in-app"  # data-link of a link the site follows in the page (as dcc.Link does)
@@ -40,6 +42,13 @@ class Static(BrowserComponent):
 _NOT_PLAIN = object()
 
 
+def _plain_style(style: Any) -> bool:
+    """A style React sets as it is: CSS property names to text or numbers."""
+    return isinstance(style, dict) and all(
+        isinstance(k, str) and isinstance(v, (str, int, float)) and not isinstance(v, bool)
+        for k, v in style.items())
+
+
 def _element(node: Any) -> tuple[str, dict[str, Any]] | None:
     """Tag and attributes of ``node`` if it is a plain element (an html component or a
     ``dcc.Link`` with plain attributes only), else None."""
@@ -52,7 +61,10 @@ def _element(node: Any) -> tuple[str, dict[str, Any]] | None:
     for key, value in node.to_plotly_json()["props"].items():
         if key == "children" or value is None:
             continue
-        if key not in ATTRIBUTES and not key.startswith(("aria-", "data-")):
+        if key == "style":
+            if not _plain_style(value):
+                return None
+        elif key not in ATTRIBUTES and not key.startswith(("aria-", "data-")):
             return None
         props[key] = value
     return tag, props

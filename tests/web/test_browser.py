@@ -233,10 +233,12 @@ def test_language_switch(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte?localisation=lung")
     driver.execute_script("window.__sameDocument = true")
     driver.find_element("id", "lang-switch").click()
+    # (<html lang> changes at the click, the page when the router's answer is drawn)
     wait_for(lambda: driver.execute_script(
         "const b = document.querySelector('.banner-simulated');"
-        "return document.documentElement.lang === 'en' && !!b && b.innerText.length > 0"),
-        what="English page")
+        "return document.documentElement.lang === 'en' && !!b"
+        " && b.innerText.includes('Simulated data')"
+        " && document.title.endsWith('Cancer in France')"), what="English page")
     assert query(driver).get("lang") == "en" and query(driver).get("localisation") == "lung"
     assert driver.title.endswith("Cancer in France")
     assert "Simulated data" in driver.find_element("css selector", ".banner-simulated").text
@@ -277,6 +279,24 @@ def test_back_button_restores_the_previous_view(driver: Any, live_url: str) -> N
     wait_for(lambda: driver.execute_script(
         "return document.getElementById('carte-mesure').value") == "mortality",
         what="next view drawn")
+
+
+def test_control_change_draws_what_the_page_would(driver: Any, live_url: str) -> None:
+    """After a control change, the legend and the language switch are those of the view's own
+    page (sent with the map's answer / set in the browser, not by later callbacks)."""
+    shown = ("return [document.querySelector('.legend').innerText, "
+             "document.getElementById('lang-switch').getAttribute('href')]")
+    open_page(driver, live_url + "/carte")
+    before = driver.execute_script(shown)
+    choose(driver, "carte-indicateur", "sir")
+    wait_for(lambda: query(driver).get("indicateur") == "sir", what="URL update")
+    wait_for(lambda: driver.execute_script(shown) != before, what="legend and switch updated")
+    wait_for(lambda: driver.execute_script(
+        "return !document.querySelector('[data-dash-is-loading=\"true\"]')"), what="callbacks")
+    after = driver.execute_script(shown)
+    assert "indicateur=sir" in after[1] and "lang=en" in after[1]
+    open_page(driver, driver.current_url)
+    assert driver.execute_script(shown) == after
 
 
 def test_skip_link_and_keyboard(driver: Any, live_url: str) -> None:

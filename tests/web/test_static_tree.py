@@ -32,10 +32,20 @@ def test_in_app_links_are_marked_for_the_page_to_follow() -> None:
                                     "className": "nav-link"}, "c": ["Carte"]}
 
 
+def test_a_style_of_plain_values_passes_as_it_is() -> None:
+    swatch = html.Li([html.Span(className="swatch", style={"background": "#fee", "opacity": 1}),
+                      "< 10"])
+    assert element_tree(swatch) == {"t": "li", "p": {}, "c": [
+        {"t": "span", "p": {"className": "swatch", "style": {"background": "#fee", "opacity": 1}},
+         "c": []}, "< 10"]}
+
+
 @pytest.mark.parametrize("node", [
     dbc.Select(id="s", options=[]),                 # a control: not plain
     dcc.Store(id="s"),
-    html.Div(style={"color": "red"}),               # a prop beyond plain attributes
+    html.Div(n_clicks=0),                           # a prop beyond plain attributes
+    html.Div(style="color: red"),                   # a style React would not take
+    html.Div(style={"color": {"r": 1}}),            # a style of more than text and numbers
     html.Button("x", n_clicks=0),
     html.Div([dcc.Graph(id="g")]),                  # refused however deep
 ])

@@ -50,6 +50,7 @@ from dashboard.web.pages.shared import (
 )
 from dashboard.web.server import geometry_url
 from dashboard.web.state import MAP_INDICATORS, PAGES, Parsed, parse_period, serialise
+from dashboard.web.static_tree import static
 from dashboard.web.summaries import map_summary
 
 PAGE = "carte"
@@ -109,33 +110,20 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     return MapView(mv, legend, summary, view_title(state, lang))
 
 
-def legend_items(legend: dict[str, Any]) -> list[html.Li]:
-    """One swatch per class, then the suppressed swatch (same markup as ``LEGEND_JS``)."""
+def legend_list(legend: dict[str, Any]) -> html.Ul:
+    """One swatch per class, then the suppressed swatch."""
     items = [html.Li([html.Span(className="swatch", style={"background": c}), label])
              for c, label in legend["items"]]
     items.append(html.Li([html.Span(className="swatch swatch-suppressed"),
                           legend["suppressed"]]))
-    return items
+    return html.Ul(items, className="legend-list")
 
 
 def legend_block(view: MapView, lang: str) -> list[Any]:
-    """The legend: swatches and how the classes are chosen (updated in the browser)."""
+    """The legend: swatches and how the classes are chosen."""
     return [html.H2(t("legend_title", lang), className="legend-title"),
-            html.Ul(legend_items(view.legend), id="carte-legend", className="legend-list"),
-            html.P(view.legend["kind"], id="carte-legend-kind", className="legend-kind"),
-            dcc.Store(id="carte-legend-data")]
-
-
-# Renders the legend from its data in the browser: a filter change sends strings, not markup.
-LEGEND_JS = """function(d) {
-    if (!d) { return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }
-    const li = (swatch, label) => ({type: 'Li', namespace: 'dash_html_components', props: {
-        children: [{type: 'Span', namespace: 'dash_html_components', props: swatch}, label]}});
-    const items = d.items.map(([c, label]) => li({className: 'swatch', style: {background: c}},
-                                                 label));
-    items.push(li({className: 'swatch swatch-suppressed'}, d.suppressed));
-    return [items, d.kind];
-}"""
+            html.Div(legend_list(view.legend), id="carte-legend"),
+            html.P(view.legend["kind"], id="carte-legend-kind", className="legend-kind")]
 
 
 @memo_view
@@ -237,11 +225,10 @@ def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
     register_period_options(app, PAGE)
-    clientside_callback(LEGEND_JS, Output("carte-legend", "children"),
-                        Output("carte-legend-kind", "children"),
-                        Input("carte-legend-data", "data"), prevent_initial_call=True)
-
-    @app.callback(Output("carte-map", "figure"), Output("carte-legend-data", "data"),
+    # (the legend comes with the map's answer: a clientside rendering of it from data was one
+    # more callback round after plotly's drawing)
+    @app.callback(Output("carte-map", "figure"), Output("carte-legend", "children"),
+                  Output("carte-legend-kind", "children"),
                   Output("carte-summary", "children"), Output("carte-title", "children"),
                   Output("carte-profile-search", "data"), address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"),
@@ -306,7 +293,9 @@ def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
     # The patch goes out in its wire form (a plain dict holding numpy arrays): with only plain
     # values in the response, Dash's JSON encoder (orjson) serialises it in one pass instead of
     # walking every item in Python.
-    return (patch.to_plotly_json(), view.legend, summary_text(view), view.title,
+    return (patch.to_plotly_json(), static(legend_list(view.legend)).to_plotly_json(),
+            view.legend["kind"],
+            summary_text(view), view.title,
             profile_search(state, lang), serialise(PAGE, state, lang))
 
 

@@ -20,6 +20,7 @@ from dashboard.web.components import (
 from dashboard.web.i18n import normalise_lang, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.state import PAGES, Parsed, parse, parse_area, serialise
+from dashboard.web.static_tree import plain_parts
 
 T = TypeVar("T")
 _STATE = "__state__"
@@ -33,15 +34,27 @@ def _thaw(value: Any) -> Any:
     return dict(value[1]) if isinstance(value, tuple) and value[:1] == (_STATE,) else value
 
 
+def _plain_outputs(outputs: Any) -> Any:
+    """Each output (of a tuple or a dict of outputs) with its plain parts as single components
+    (:func:`static_tree.plain_parts`), as the router does for a page: a callback's new links or
+    texts mount as one component instead of one per element."""
+    if isinstance(outputs, dict):
+        return {k: plain_parts(v) for k, v in outputs.items()}
+    if isinstance(outputs, tuple):
+        return tuple(plain_parts(v) for v in outputs)
+    return plain_parts(outputs)
+
+
 def memo_view(fn: Callable[..., T]) -> Callable[..., T]:
     """Memoise a page's outputs for a state (positional arguments, dicts included) in this
     process, per release: a view seen again (back and forth between two choices) costs a
-    lookup. Callers must not mutate the returned components."""
+    lookup. Plain parts of the outputs become single components (:func:`_plain_outputs`).
+    Callers must not mutate the returned components."""
 
     @queries.local_cached
     @wraps(fn)
     def cached(*args: Any) -> T:
-        return fn(*map(_thaw, args))
+        return _plain_outputs(fn(*map(_thaw, args)))
 
     @wraps(fn)
     def wrapper(*args: Any) -> T:

@@ -1,10 +1,24 @@
 /* The page callbacks' addresses: ``showAddress`` moves the browser to a query string of the
  * view on screen, or to a path and query string (another page, which the router draws). It
  * sets dcc.Location's props, href too (else dcc.Location pushes its stale one); they push the
- * history entry. The view on screen is remembered: the router need not draw it (routing.py). */
+ * history entry. The view on screen is remembered: the router need not draw it (routing.py).
+ * ``followView`` points the language switch (in the header, which the router draws with the
+ * page) at the view in the other language: here, not from a callback on the address (one
+ * callback round less after every control change). */
 (function () {
     'use strict';
     window.dashboard = window.dashboard || {};
+    window.dashboard.followView = function (pathname, search) {
+        var link = document.getElementById('lang-switch');
+        if (!link) { return; }
+        // the query string as the server writes it (lang last), the language swapped
+        var query = (search || '').replace(/^\?/, '');
+        var other = /(^|&)lang=en(&|$)/.test(query) ? 'fr' : 'en';
+        query = query.split('&').filter(function (p) { return p && p.indexOf('lang=') !== 0; })
+            .concat('lang=' + other).join('&');
+        var href = pathname + '?' + query;
+        if (link.getAttribute('href') !== href) { link.setAttribute('href', href); }
+    };
     window.dashboard.showAddress = function (address) {
         if (!address) { return; }
         var q = address.indexOf('?');
@@ -14,6 +28,7 @@
         if (path && path !== window.location.pathname) { props.pathname = path; }
         if (search !== window.location.search) { props.search = search; }
         window._dashboardView = search;
+        window.dashboard.followView(path || window.location.pathname, search);
         if (Object.keys(props).length) {
             props.href = window.location.origin + (props.pathname || window.location.pathname)
                 + search;
