@@ -99,17 +99,8 @@ class Observed:
         return self._closing(body, environ, seen, began)
 
     def _closing(self, body: Iterable[bytes], environ: dict[str, Any], seen: dict[str, Any],
-                 start: float) -> Iterator[bytes]:
-        size = 0
-        try:
-            for chunk in body:
-                size += len(chunk)
-                yield chunk
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
-            self._record(environ, seen, start, size)
+                 start: float) -> Iterable[bytes]:
+        return _RecordedBody(body, lambda size: self._record(environ, seen, start, size))
 
     def _record(self, environ: dict[str, Any], seen: dict[str, Any], start: float,
                 size: int) -> None:
@@ -128,6 +119,38 @@ class Observed:
                   "release_id": headers.get("x-release-id")}
         access_log.info("%s %s %s", method, fields["path"], seen["status"],
                         extra={"fields": fields, "request_id": environ["HTTP_X_REQUEST_ID"]})
+
+
+class _RecordedBody:
+    """A response body that counts its bytes and records the request once: when it has been
+    sent in full or when the server closes it (WSGI calls ``close()``). Not a generator: a
+    generator's ``finally`` also runs when the garbage collector drops an unfinished one, at
+    any allocation, possibly inside the metrics' own (non-reentrant) lock, which then waited
+    for itself."""
+
+    def __init__(self, body: Iterable[bytes], record: Callable[[int], None]) -> None:
+        self.body = body
+        self.record: Callable[[int], None] | None = record
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.body:
+            self.size += len(chunk)
+            yield chunk
+        self._once()  # sent in full (not reached when a dropped iterator is collected)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._once()
+
+    def _once(self) -> None:
+        record, self.record = self.record, None
+        if record is not None:
+            record(self.size)
 
 
 def route_namer(server: Flask) -> Callable[[dict[str, Any]], str]:
