@@ -20,7 +20,7 @@ What is measured, per page and language (``?lang=fr``, ``?lang=en``):
   freshly loaded.
 
 **Settled** (``browser_instrument.js``): no DOM mutation for ``--quiet-ms`` (300) ms, no fetch or
-XHR in flight (Dash callbacks, plotly's geometry), no script or stylesheet still loading, no
+XHR in flight (Dash callbacks, the map's geometry), no script or stylesheet still loading, no
 ``data-dash-is-loading`` element, ``document.readyState`` complete and the Dash page rendered.
 The figure is the time of the **last DOM mutation** (MutationObserver; that is, the end of the
 task that made it) minus the start: the quiet window detects the end and is not counted.
@@ -548,9 +548,9 @@ class Browser:
         from selenium.webdriver.common.action_chains import ActionChains
 
         path = self.driver.execute_script(
-            "const ps = [...document.querySelectorAll('#carte-map .choroplethlocation')]"
-            ".filter(p => p.__data__ && p.__data__.loc === arguments[0]);"
-            "return ps.length ? ps[ps.length - 1] : null;", code)
+            "return document.querySelector("
+            "'#carte-map .areas:not(.inset) path.area[data-code=\"' + arguments[0] + '\"]');",
+            code)
         if path is None:
             return None
         self.driver.execute_script("window.scrollTo(0, 0); "

@@ -1,4 +1,4 @@
-"""Dashboard benchmark: map filter-change Patch vs no-op and full-figure updates, first load size.
+"""Dashboard benchmark: map filter change vs no-op and geometry-inline updates, first load size.
 
 Usage: ``python benchmarks/bench_dashboard.py [RELEASE] [--requests 200]``
 
@@ -33,34 +33,29 @@ from benchmarks._common import release_path  # noqa: E402
 from dashboard.web import queries  # noqa: E402
 from dashboard.web.app import create_app  # noqa: E402
 from dashboard.web.devserver import callback_payload, find_dependency, serve  # noqa: E402
-from dashboard.web.figures.map import apply_values, geometry_traces, map_figure  # noqa: E402
-from dashboard.web.i18n import t  # noqa: E402
-from dashboard.web.pages.carte import map_view  # noqa: E402
+from dashboard.web.pages.carte import map_view, map_view_props  # noqa: E402
+from dashboard.web.server import PLOTLY_JS  # noqa: E402
 from dashboard.web.state import parse, serialise  # noqa: E402
 
 UPDATE = "/_dash-update-component"
 
 
 def add_bench_callbacks(app: Any) -> None:
-    """A no-op callback and a naive full-figure map update (geometry inline), for comparison."""
+    """A no-op callback and a naive map update (geometry inline), for comparison."""
 
     @app.callback(Output("bench-noop", "children"), Input("bench-noop-in", "n_clicks"))
     def noop(n: int | None) -> str:
         return "ok"
 
-    @app.callback(Output("bench-full", "figure"),
+    @app.callback(Output("bench-full", "data"),
                   *[Input(f"bench-full-{k}", "value") for k in
                     ("mesure", "localisation", "sexe", "periode", "indicateur", "niveau")])
     def full(*values: str) -> dict[str, Any]:
         keys = ("mesure", "localisation", "sexe", "periode", "indicateur", "niveau")
         state = dict(zip(keys, values, strict=True))
-        level = state["niveau"]
-        cat = queries.catalog()
-        geo = {level: json.loads(queries.geometry(level)),
-               "paris_zoom": json.loads(queries.geometry("paris_zoom"))}
-        traces = geometry_traces(geo, level, cat.codes_of(level), cat.names_of(level),
-                                 t("suppressed", "fr"))
-        return apply_values(map_figure(traces, "fr"), map_view(tuple(state.items()), "fr").values)
+        view = map_view(tuple(state.items()), "fr")
+        return {"shapes": json.loads(queries.map_shapes(state["niveau"])),
+                **map_view_props(state, "fr", view)}
 
     inner = app.server.wsgi_app
 
@@ -142,11 +137,11 @@ def first_load(client: Client, path: str) -> list[tuple[str, int, int]]:
     rows = [(path, len(html), len(raw_html))]
     text = raw_html.decode()
     urls = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', text)
-    urls = [u for u in urls if not u.startswith("/_favicon")]
-    urls += ["/_dash-component-suites/dash/dcc/async-graph.js",
-             "/_dash-layout", "/_dash-dependencies", "/assets/topojson/world_110m.json",
-             f"/geo/{queries.release().release_id}/department.json",
-             f"/geo/{queries.release().release_id}/paris_zoom.json"]
+    # (absolute URLs are the page's canonical and language links: not loaded)
+    urls = [u for u in urls if not u.startswith(("/_favicon", "http://", "https://"))]
+    urls += ["/_dash-layout", "/_dash-dependencies"]
+    if PLOTLY_JS in urls:  # a page with plotly charts: dcc.Graph's own chunk loads it
+        urls.append("/_dash-component-suites/dash/dcc/async-graph.js")
     for u in urls:
         status, body, headers = client.request("GET", u, headers=enc)
         if status != 200:
@@ -190,8 +185,8 @@ def main() -> None:
         deps = orjson.loads(client.request("GET", "/_dash-dependencies")[1])
         cat = queries.catalog()
         search = serialise("carte", parse("carte", "", cat).state, "fr")
-        dep_map = find_dependency(deps, "carte-map.figure")
-        dep_full = find_dependency(deps, "bench-full.figure")
+        dep_map = find_dependency(deps, "carte-map.view")
+        dep_full = find_dependency(deps, "bench-full.data")
         dep_noop = find_dependency(deps, "bench-noop.children")
         states = map_states(cat, 20)
         patches = [callback_payload(dep_map, s, [search], changed=1) for s in states]
@@ -207,22 +202,22 @@ def main() -> None:
                                            "region"], [search], changed=5)
         level_size, _ = client.post(level)
 
-        print("\nMap filter change (one callback = dash.Patch of the map + legend + summary "
-              "+ URL), median:")
+        print("\nMap filter change (one callback = the map's colours and texts + legend + "
+              "summary + URL), median:")
         gz, _ = client.post(patches[0], "br, gzip")
         patch_br = measure_encoded(client, patches, n)
-        print(f"  patch response       {patch['size'] / 1024:8.1f} KiB uncompressed JSON "
+        print(f"  change response      {patch['size'] / 1024:8.1f} KiB uncompressed JSON "
               f"({gz / 1024:.1f} KiB with br)")
-        print(f"  patch server time    {patch['ms']:8.2f} ms   (cold cache, first visit of "
+        print(f"  change server time   {patch['ms']:8.2f} ms   (cold cache, first visit of "
               f"each state: {cold['ms']:.2f} ms)")
-        print(f"  patch server time, client accepting br: {patch_br:.2f} ms")
+        print(f"  change server time, client accepting br: {patch_br:.2f} ms")
         print(f"  no-op server time    {warm_noop['ms']:8.2f} ms")
-        print(f"  ratio patch / no-op  {patch['ms'] / warm_noop['ms']:8.2f} x   (target <= 2)")
-        print(f"  full figure update   {full['size'] / 1024:8.1f} KiB, {full['ms']:.2f} ms "
-              "(geometry inline, naive approach)")
-        print(f"  patch / full         size {patch['size'] / full['size']:.3f}, "
+        print(f"  ratio change / no-op {patch['ms'] / warm_noop['ms']:8.2f} x   (target <= 2)")
+        print(f"  geometry inline      {full['size'] / 1024:8.1f} KiB, {full['ms']:.2f} ms "
+              "(naive approach: the map's paths in every answer)")
+        print(f"  change / inline      size {patch['size'] / full['size']:.3f}, "
               f"time {patch['ms'] / full['ms']:.3f}")
-        print(f"  level change (traces swapped, geometry by URL): {level_size / 1024:.1f} KiB")
+        print(f"  level change (the other geometry by URL): {level_size / 1024:.1f} KiB")
 
         router = router_payload(deps, "/carte", "")
         cold_rows = first_load(client, "/carte")

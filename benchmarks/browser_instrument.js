@@ -1,7 +1,7 @@
 // Injected by bench_browser.py into every document before its own scripts run
 // (Page.addScriptToEvaluateOnNewDocument). It observes; it changes nothing on the page.
 //
-// Settled: no DOM mutation for `quiet` ms, no fetch / XHR in flight (Dash callbacks, plotly's
+// Settled: no DOM mutation for `quiet` ms, no fetch / XHR in flight (Dash callbacks, the map's
 // geometry), no script or stylesheet element still loading, no element with
 // data-dash-is-loading="true", document.readyState "complete" and the Dash page rendered
 // (#page has a child). The figure reported is the time of the LAST DOM mutation (as seen by a

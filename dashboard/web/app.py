@@ -23,14 +23,14 @@ from dashboard.web.server import PLOTLY_PRELOAD, init_server
 # Package data (a real folder in a checkout and in an installed wheel alike).
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # The site's own scripts, served from the package with a fingerprint (immutable) before the
-# renderer starts: the data-table, ranking and plain-part components, in-page links, the
+# renderer starts: the data-table, ranking, map and plain-part components, in-page links, the
 # idle-time prefetch, charts redrawn when in view; then what changes plotly.js's behaviour once
-# it arrives: charts redrawn for a resize only when resized, the map's framing kept.
-# (plotly.js: see ``server.PLOTLY_JS``.)
-SCRIPTS = ("web/static/datatable.js", "web/static/ranking.js", "web/static/static_tree.js",
-           "web/static/navigation.js", "web/static/prefetch.js", "web/static/figures_in_view.js",
-           "web/static/on_plotly.js", "web/static/resize_if_resized.js",
-           "web/static/map_framing.js")
+# it arrives: charts redrawn for a resize only when resized. (plotly.js: see
+# ``server.PLOTLY_JS``.)
+SCRIPTS = ("web/static/datatable.js", "web/static/ranking.js", "web/static/area_map.js",
+           "web/static/static_tree.js", "web/static/navigation.js", "web/static/prefetch.js",
+           "web/static/figures_in_view.js", "web/static/on_plotly.js",
+           "web/static/resize_if_resized.js")
 
 
 def create_app(release_path: str | Path | None = None) -> Dash:
@@ -74,7 +74,7 @@ def _page_document(app: Dash) -> Callable[..., str]:
         parts["metas"] += "\n" + head_tags(head, request.host_url.rstrip("/"), request.path)
         if routing.draws_charts(request.path):  # plotly.js arrives with the other bundles
             parts["metas"] += PLOTLY_PRELOAD
-        # (plotly fetches geometry with XMLHttpRequest: CORS mode, same-origin credentials)
+        # (the map fetches its geometry with fetch(): CORS mode, same-origin credentials)
         parts["metas"] += "".join(
             f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin="anonymous">'
             for url in routing.preload_urls(request.path, "?" + qs))

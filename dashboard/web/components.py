@@ -136,6 +136,19 @@ class Ranking(BrowserComponent):
         super().__init__(data=data, **kwargs)
 
 
+class AreaMap(BrowserComponent):
+    """The map page's choropleth, drawn as SVG by ``static/area_map.js``: the areas' paths
+    from ``shapes`` (a URL, :mod:`map_shapes`), their colours and hover texts from ``view``
+    (:func:`figures.map.map_paint`): a filter change sends colours, not a figure."""
+
+    _type = "AreaMap"
+    _prop_names: ClassVar[list[str]] = ["id", "className", "style", "shapes", "view"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, shapes: str, view: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(shapes=shapes, view=view, **kwargs)
+
+
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
                numeric: Sequence[bool] | None = None, stack: bool = False) -> DataTable:
     """An accessible table: caption, column headers, first cell of each row as row header.
@@ -225,20 +238,21 @@ def graph_style(figure: dict[str, Any]) -> dict[str, str]:
 UNDRAWN = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def figure_block(graph_: dcc.Graph, label: str, summary: Any, table: Any,
+def figure_block(graph_: Component, label: str, summary: Any, table: Any,
                  summary_id: str | None = None, table_id: str | None = None,
                  draw_in_view: bool = False) -> html.Figure:
-    """A chart with its text alternative: a generated summary and the data table, and the
-    store of the chart's next figure (see :func:`pages.shared.register_figure_in_view`);
+    """A chart with its text alternative: a generated summary and the data table, and, for a
+    plotly chart, the store of its next figure (see :func:`pages.shared.register_figure_in_view`);
     ``draw_in_view``: its first figure too goes through the store (a chart below the fold)."""
     caption_kw = {"id": summary_id} if summary_id else {}
     table_kw = {"id": table_id} if table_id else {}
     first = None
     if draw_in_view:
         first, graph_.figure = graph_.figure, UNDRAWN
+    plotly = isinstance(graph_, dcc.Graph)
     return html.Figure(className="chart", **{"aria-label": label}, children=[
         graph_,
-        dcc.Store(id=f"{graph_.id}-next", data=first),
+        dcc.Store(id=f"{graph_.id}-next", data=first) if plotly else None,
         html.Figcaption(className="chart-summary", children=summary, **caption_kw),
         html.Div(children=table, **table_kw),
     ])

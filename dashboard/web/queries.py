@@ -28,6 +28,7 @@ from dashboard.catalogue import Catalogue, catalogue
 from dashboard.data_access import ReleaseNotFound
 from dashboard.release_watch import LiveRelease, live
 from dashboard.web.indicator_frame import indicator_frame, trend_table
+from dashboard.web.map_shapes import project
 
 T = TypeVar("T")
 
@@ -136,23 +137,19 @@ def geometry(_rid: str, level: str) -> str:
     return reads.geometry(release(), level)
 
 
+MAP_GROUPS = {"department": {"areas": "department", "inset": "paris_zoom"},
+              "region": {"areas": "region"}}
+
+
 @cached
-def geometry_bounds(_rid: str, level: str) -> tuple[float, float, float, float] | None:
-    """(lon_min, lat_min, lon_max, lat_max) of a geometry level (``None`` if empty)."""
-    lons: list[float] = []
-    lats: list[float] = []
-
-    def walk(coords: Any) -> None:
-        if coords and isinstance(coords[0], (int, float)):
-            lons.append(float(coords[0]))
-            lats.append(float(coords[1]))
-        else:
-            for c in coords:
-                walk(c)
-
-    for feature in json.loads(geometry(level)).get("features", []):
-        walk(feature["geometry"]["coordinates"])
-    return (min(lons), min(lats), max(lons), max(lats)) if lons else None
+def map_shapes(_rid: str, level: str) -> str:
+    """The map of a level as SVG paths (:func:`map_shapes.project`, JSON text): its areas and
+    any inset drawn with them (the Paris zoom of the departments), framed together."""
+    if level not in MAP_GROUPS:
+        raise ValueError(f"no map of level {level!r}")
+    groups = {name: json.loads(geometry(source)).get("features", [])
+              for name, source in MAP_GROUPS[level].items()}
+    return json.dumps(project(groups), separators=(",", ":"))
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from dashboard.web.pages import (
     territoire,
 )
 from dashboard.web.server import PLOTLY_JS, geometry_url
-from dashboard.web.state import parse, serialise
+from dashboard.web.state import LEVELS, parse, serialise
 from dashboard.web.static_tree import plain_parts
 
 LEVEL_SLUGS = {"departement": "department", "region": "region"}
@@ -40,7 +40,7 @@ ROUTES: list[tuple[re.Pattern[str], str]] = [
 PAGES: dict[str, ModuleType] = {
     "accueil": accueil, "carte": carte, "evolution": evolution, "inegalites": inegalites,
     "methodes": methodes, "territoire": territoire, "introuvable": introuvable}
-CHART_PAGES = frozenset({"carte", "evolution", "inegalites", "territoire"})
+CHART_PAGES = frozenset({"evolution", "inegalites", "territoire"})  # the map is no plotly chart
 SITE_NAME = {"fr": "Les cancers en France", "en": "Cancer in France"}
 
 
@@ -79,19 +79,21 @@ def draws_charts(path: str) -> bool:
     return resolve(path).page in CHART_PAGES
 
 
-def prefetch_urls(page: str) -> list[str]:
+def prefetch_urls(page: str, state: dict[str, str]) -> list[str]:
     """What the likely next view of a page needs, for the browser to fetch when idle
-    (``static/prefetch.js``): from the home page, the map's plotly.js and geometry; on the
-    map, the geometry of the other levels (a level change then waits for no download)."""
+    (``static/prefetch.js``): from the home page, the map's geometry and the other pages'
+    plotly.js; on the map, the geometry of the other level (a level change then waits for no
+    download) and the profiles' plotly.js (a click on an area opens one)."""
     if page == "accueil":
-        return [PLOTLY_JS, geometry_url("department"), geometry_url("paris_zoom")]
+        return [geometry_url("department"), PLOTLY_JS]
     if page == "carte":
-        return [geometry_url(level) for level in ("department", "paris_zoom", "region")]
+        other = [geometry_url(level) for level in LEVELS if level != state.get("niveau")]
+        return [*other, PLOTLY_JS]
     return []
 
 
 def preload_urls(path: str, search: str) -> list[str]:
-    """What the first drawing of a page fetches once plotly.js runs, for its ``<head>`` to
+    """What the first drawing of a page fetches once its scripts run, for its ``<head>`` to
     preload: the map's geometry (in the level of the address)."""
     if resolve(path).page != "carte":
         return []
@@ -115,7 +117,8 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,
             "search": serialise(route.page, parsed.state, parsed.lang)}
     other = serialise(route.page, parsed.state, "en" if parsed.lang == "fr" else "fr")
-    return shell(path, parsed.lang, info, content, other, prefetch_urls(route.page)), meta
+    prefetch = prefetch_urls(route.page, parsed.state)
+    return shell(path, parsed.lang, info, content, other, prefetch), meta
 
 
 def register(app: Dash) -> None:

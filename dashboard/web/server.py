@@ -1,4 +1,4 @@
-"""Flask-level concerns: compression, cache headers, the geometry route, HTTP 404 status."""
+"""Flask-level concerns: compression, cache headers, the map geometry route, HTTP 404 status."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "application/javasc
 
 
 def geometry_url(level: str) -> str:
-    """URL of a geometry level of the current release (immutable: keyed by release id)."""
+    """URL of the map of a level (SVG paths, ``queries.map_shapes``) of the current release
+    (immutable: keyed by release id)."""
     return f"/geo/{queries.release().release_id}/{level}.json"
 
 
@@ -87,7 +88,7 @@ def init_server(server: Flask, is_page: Callable[[str], bool]) -> None:
         if release_id != current:
             abort(404)
         try:
-            body = queries.geometry(level)
+            body = queries.map_shapes(level)
         except (ValueError, LookupError):
             abort(404)
         data = body.encode("utf-8")

@@ -76,6 +76,11 @@ def test_geometry_route_is_cached_and_compressed(dash_app: Dash) -> None:
     assert r.headers.get("Content-Encoding") == "gzip"
     assert client.get("/geo/other-release/department.json").status_code == 404
     assert client.get(f"/geo/{rid}/commune.json").status_code == 404
+    assert client.get(f"/geo/{rid}/paris_zoom.json").status_code == 404  # an inset, not a map
+    shapes = client.get(f"/geo/{rid}/department.json").get_json()  # SVG paths, every area
+    codes = [code for code, _d in shapes["groups"]["areas"]]
+    assert codes == queries.catalog().codes_of("department")
+    assert shapes["viewBox"][:3] == [0, 0, 1000]
 
 
 def test_static_files_have_long_cache_and_brotli(dash_app: Dash) -> None:
@@ -94,45 +99,47 @@ def test_index_is_french_and_has_viewport(dash_app: Dash) -> None:
     assert '<html lang="fr">' in html and 'name="viewport"' in html
 
 
-def test_map_filter_change_is_a_small_patch(dash_app: Dash) -> None:
+def test_map_filter_change_sends_colours_not_geometry(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    dep = find_dependency(deps, "carte-map.figure")
+    dep = find_dependency(deps, "carte-map.view")
     body = callback_payload(dep, MAP_STATE, [MAP_SEARCH], changed=1)
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200
-    assert len(r.data) <= 10_000
+    assert len(r.data) <= 16_000
     out = r.get_json()["response"]
-    assert out["carte-map"]["figure"]["__dash_patch_update"]
-    assert "geojson" not in r.get_data(as_text=True)
+    view = out["carte-map"]["view"]
+    codes = queries.catalog().codes_of("department")
+    assert sorted(view["fills"]) == sorted(view["texts"]) == sorted(codes)
+    assert out["carte-map"]["shapes"] == f"/geo/{queries.release().release_id}/department.json"
+    assert '"d"' not in r.get_data(as_text=True) and "M" not in "".join(view["fills"].values())
     assert out["carte-address"]["data"].startswith("?mesure=incidence&localisation=lung")
 
 
-def test_level_change_swaps_traces_without_geometry(dash_app: Dash) -> None:
+def test_level_change_points_the_map_at_the_other_geometry(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
-    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-map.figure")
+    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-map.view")
     state = [*MAP_STATE[:3], "region", *MAP_STATE[4:]]
     r = client.post("/_dash-update-component", json=callback_payload(dep, state, [MAP_SEARCH], 5))
-    ops = r.get_json()["response"]["carte-map"]["figure"]["operations"]
-    assert ops[0]["location"] == ["data"]
-    base, values = ops[0]["params"]["value"][:2]
-    assert len(values["locations"]) == 18 and base["locations"] == []  # none suppressed
-    assert base["geojson"].endswith("/region.json") and values["geojson"] == base["geojson"]
+    out = r.get_json()["response"]["carte-map"]
+    assert out["shapes"].endswith("/region.json") and len(out["view"]["fills"]) == 18
+    assert out["view"]["inset"] is None and out["view"]["link"][0] == "/territoire/region/"
 
 
 def test_click_on_map_opens_profile_in_the_browser(dash_app: Dash) -> None:
-    """A click on an area opens its profile without a request of its own: the callback runs
-    in the browser, with the profiles' query string the page holds for the view, and moves the
-    browser itself (no output: no store round before the router's request)."""
+    """A click on an area opens its profile without a request of its own: the map holds where
+    its areas lead (path prefix and the profiles' query string of the view) and moves the
+    browser itself (``static/area_map.js``): no callback of the page listens to it."""
     client = dash_app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    click = next(d for d in deps if d["inputs"] == [{"id": "carte-map", "property": "clickData"}])
-    assert click.get("clientside_function") and "." not in click["output"]
-    dep = find_dependency(deps, "carte-map.figure")
+    assert not [d for d in deps if any(i["id"] == "carte-map" for i in d["inputs"])]
+    dep = find_dependency(deps, "carte-map.view")
     r = client.post("/_dash-update-component", json=callback_payload(dep, MAP_STATE, [MAP_SEARCH]))
-    search = r.get_json()["response"]["carte-profile-search"]["data"]
+    prefix, search = r.get_json()["response"]["carte-map"]["view"]["link"]
+    assert prefix == "/territoire/departement/"
     # the view's measure, site, sex and period, in its language; no map-only parameter
     assert "localisation=lung" in search and "periode=2019-2023" in search
+    assert "indicateur" not in search and "niveau" not in search
     assert "lang=fr" in search and "niveau" not in search and "indicateur" not in search
 
 
@@ -222,8 +229,9 @@ def test_plotly_is_the_partial_bundle_preloaded_by_chart_pages(dash_app: Dash) -
     r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.mimetype == "application/javascript"
     assert b"plotly.js (geo - minified)" in gzip.decompress(r.get_data())[:200]
-    for path, preloaded in [("/carte", True), ("/territoire/region/84", True), ("/", False),
-                            ("/methodes", False)]:
+    # (the map is drawn without plotly: static/area_map.js)
+    for path, preloaded in [("/evolution", True), ("/territoire/region/84", True), ("/", False),
+                            ("/methodes", False), ("/carte", False)]:
         html = client.get(path).get_data(as_text=True)
         assert (f'<link rel="preload" href="{url}" as="script">' in html) is preloaded, path
 
@@ -263,9 +271,9 @@ def test_page_callbacks_do_not_run_again_after_a_page_render(dash_app: Dash) -> 
 
 
 def test_map_page_preloads_the_geometry_its_first_map_fetches(dash_app: Dash) -> None:
-    """The map's geometry downloads with the bundles, not after plotly.js: the page preloads
-    the geometry of the level in its address, in the mode plotly fetches it (XHR: CORS, same-
-    origin credentials), and nothing else."""
+    """The map's geometry downloads with the bundles, not after them: the page preloads the
+    geometry of the level in its address, in the mode the map fetches it (fetch(): CORS,
+    same-origin credentials), and nothing else."""
     client = dash_app.server.test_client()
     release = queries.release().release_id
 
@@ -274,8 +282,7 @@ def test_map_page_preloads_the_geometry_its_first_map_fetches(dash_app: Dash) ->
         return re.findall(r'<link rel="preload" href="([^"]+)" as="fetch" '
                           r'crossorigin="anonymous">', html)
 
-    assert preloaded("/carte") == [f"/geo/{release}/department.json",
-                                   f"/geo/{release}/paris_zoom.json"]
+    assert preloaded("/carte") == [f"/geo/{release}/department.json"]
     assert preloaded("/carte?niveau=region&lang=en") == [f"/geo/{release}/region.json"]
     assert preloaded("/carte?niveau=nowhere") == preloaded("/carte")  # default level
     for path in ("/", "/evolution", "/territoire/departement/69", "/methodes"):

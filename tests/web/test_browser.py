@@ -125,8 +125,9 @@ def severe_logs(driver: Any) -> list[str]:
 
 
 def map_paths(driver: Any) -> int:
+    """Areas drawn and painted on the map (``static/area_map.js``)."""
     return driver.execute_script(
-        "return document.querySelectorAll('#carte-map .choroplethlocation').length")
+        "return document.querySelectorAll('#carte-map path.area[fill]').length")
 
 
 def query(driver: Any) -> dict[str, str]:
@@ -184,8 +185,10 @@ def test_not_found_page(driver: Any, live_url: str) -> None:
 
 def test_map_draws_every_area_without_leaving_the_site(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte")
-    # each area once: by the values, or by the grey base where suppressed (and the Paris zoom)
+    # each area once (and the Paris zoom's four), each painted
     wait_for(lambda: map_paths(driver) == N_DEPARTMENTS + 4, what="every area")
+    assert driver.execute_script("return document.querySelectorAll('#carte-map path').length"
+                                 ) == N_DEPARTMENTS + 4 + 1  # and the outline of the pointed
     hosts = driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
     assert set(hosts) <= {urlparse(live_url).netloc}
@@ -194,8 +197,8 @@ def test_map_draws_every_area_without_leaving_the_site(driver: Any, live_url: st
 def test_controls_update_values_and_url(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte")
     wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
-    get_values = ("return document.querySelector('#carte-map .js-plotly-plot')"
-                  ".data[1].customdata.join('|')")
+    get_values = ("return [...document.querySelectorAll('#carte-map path.area')]"
+                  ".map(p => p.getAttribute('fill')).join('|')")
     before = driver.execute_script(get_values)
     choose(driver, "carte-localisation", "lung")
     wait_for(lambda: query(driver).get("localisation") == "lung", what="URL update")
@@ -205,9 +208,7 @@ def test_controls_update_values_and_url(driver: Any, live_url: str) -> None:
     wait_for(lambda: query(driver).get("sexe") == "male", what="sex follows the site")
     choose(driver, "carte-niveau", "region")
     wait_for(lambda: query(driver).get("niveau") == "region", what="level in URL")
-    wait_for(lambda: driver.execute_script(
-        "return document.querySelector('#carte-map .js-plotly-plot').data[1].locations.length")
-        == 18, what="region traces")
+    wait_for(lambda: map_paths(driver) == 18, what="map of regions")
 
 
 def test_copied_url_restores_the_view(driver: Any, live_url: str) -> None:
@@ -311,13 +312,35 @@ def test_skip_link_and_keyboard(driver: Any, live_url: str) -> None:
     wait_for(lambda: driver.current_url.endswith("#contenu"), what="jump to content")
 
 
-def test_click_on_area_opens_its_profile(driver: Any, live_url: str) -> None:
-    open_page(driver, live_url + "/carte")
+TIP = ("const t = document.querySelector('#carte-map .area-map-tip');"
+       "return t.hidden ? null : t.innerText;")
+
+
+def test_pointing_at_an_area_shows_it_and_a_click_opens_its_profile(driver: Any,
+                                                                   live_url: str) -> None:
+    """Real pointer input: the area pointed at is outlined, its name, value (as the table
+    shows it) and unit beside the pointer; a click opens its profile, in the view's terms."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(driver, live_url + "/carte?localisation=lung")
     wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
-    # A click event on the plot, as plotly would emit it, through Dash's clickData prop.
-    driver.execute_script(
-        "window.dash_clientside.set_props('carte-map', {clickData: {points: [{location: '69'}]}})")
+    area = driver.find_element("css selector", '#carte-map path.area[data-code="69"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", area)
+    ActionChains(driver).move_to_element(area).perform()
+    tip = wait_for(lambda: driver.execute_script(TIP), what="tip")
+    name, value, unit = tip.split("\n")
+    assert name == "Rhône" and "pour 100" in unit
+    rows = driver.execute_script(
+        "return [...document.querySelectorAll('#carte-table tbody tr')]"
+        ".map(r => [...r.children].map(c => c.textContent))")
+    row = next(r for r in rows if r[0] == "Rhône")
+    assert value == f"{row[1]} ({row[2]})"  # value and interval, as in the table
+    assert driver.execute_script(
+        "return document.querySelector('#carte-map .area-pointed').getAttribute('d')"
+    ) == area.get_attribute("d")
+    ActionChains(driver).click().perform()
     wait_for(lambda: "/territoire/departement/69" in driver.current_url, what="profile URL")
+    assert query(driver).get("localisation") == "lung"
     wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
              what="profile page")
 
@@ -471,85 +494,90 @@ new MutationObserver(watch).observe(document.body, {
 
 
 def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: str) -> None:
-    """A level change draws the map once; so does the language switch, which mounts a new
+    """A control change draws a chart once; so does the language switch, which mounts a new
     chart (plotly's resize after a first drawing would draw it a second time); a window resize
     still redraws at the new width."""
-    open_page(driver, live_url + "/carte?lang=fr")
+    open_page(driver, live_url + "/evolution?lang=fr")
+    chart = "evolution-graph"
+    wait_for(lambda: driver.execute_script(PLOT_DATA, chart), what="chart")
     time.sleep(0.5)  # the first drawing's own resize
     driver.execute_script(COUNT_DRAWS)
-    choose(driver, "carte-niveau", "region")
-    wait_for(lambda: map_paths(driver) == 18, what="map of regions")  # each area once
+    shown = driver.execute_script(PLOT_DATA, chart)
+    choose(driver, "evolution-localisation", "lung")
+    wait_for(lambda: driver.execute_script(PLOT_DATA, chart) != shown, what="new figure")
     time.sleep(0.8)  # plotly's resize waits 100 ms: a second drawing would come by now
-    assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
+    draws = "return window.dashboardDraws[arguments[0]]"
+    assert driver.execute_script(draws, chart) == 1
     driver.find_element("id", "lang-switch").click()
     wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
-             and map_paths(driver) == 18, what="map in English")
+             and driver.execute_script(draws, chart) == 1, what="chart in English")
     time.sleep(0.8)
-    assert driver.execute_script("return window.dashboardDraws") == {"carte-map": 1}
+    assert driver.execute_script(draws, chart) == 1
     size = driver.get_window_size()
     try:
         driver.set_window_size(900, size["height"])
         wait_for(lambda: driver.execute_script(
-            "const gd = document.querySelector('#carte-map .js-plotly-plot');"
+            "const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
             "return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1"
-            " && window.dashboardDraws['carte-map'] === 2"), what="map redrawn at the new width")
+            " && window.dashboardDraws[arguments[0]] === 2", chart),
+            what="chart redrawn at the new width")
     finally:
         driver.set_window_size(size["width"], size["height"])
 
 
-# Each drawn area's outline, by geometry source and area code (drawn by the values or by the
-# grey base: the same path).
-MAP_PATHS = """const out = {};
-for (const p of document.querySelectorAll('#carte-map .choroplethlocation')) {
-    out[p.parentNode.__data__[0].trace.geojson + ' ' + p.__data__.loc] = p.getAttribute('d');
-}
-return out;"""
-FRAMED_BY_PLOTLY = ("return document.querySelector('#carte-map .js-plotly-plot')"
-                    ".layout.geo.fitbounds")
+MAP_STATE = """const map = document.getElementById('carte-map');
+const label = map.querySelector('.inset-label');
+return {paths: Object.fromEntries([...map.querySelectorAll('path.area')].map(
+            p => [p.parentNode.getAttribute('class') + ' ' + p.getAttribute('data-code'),
+                  p.getAttribute('d')])),
+        kept: map.querySelector('path.area').dashboardMark === true,
+        fills: [...map.querySelectorAll('path.area')].map(p => p.getAttribute('fill')).join(),
+        label: label ? label.textContent : null,
+        labelPx: label ? label.getBoundingClientRect().height : null,
+        fits: Math.abs(map.querySelector('svg').getBoundingClientRect().width
+                       - map.clientWidth) <= 1,
+        fetches: performance.getEntriesByType('resource')  // downloads, not cache hits
+            .filter(e => e.name.endsWith(map.getAttribute('data-shapes'))
+                         && e.transferSize > 0).length};"""
 
 
-def test_the_map_keeps_its_framing_for_new_values(driver: Any, live_url: str) -> None:
-    """After its first drawing the map is drawn with the framing plotly computed (not computed
-    again for every value change): the same paths to the pixel, at any width, as plotly's own
-    framing, each area drawn once; a level change (other geometry) is framed anew, a new chart
-    of a geometry framed already (the language switch) is not."""
+def test_the_map_paints_its_paths_in_place(driver: Any, live_url: str) -> None:
+    """A filter change recolours the paths already drawn (the same elements, the same
+    geometry); the language switch draws the map again from the geometry it has (no new
+    download); the drawing fits any width, the inset's label at the same size in pixels."""
     open_page(driver, live_url + "/carte?lang=fr")
-    first = wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS and driver.execute_script(
-        MAP_PATHS), what="map")
-    assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
+    wait_for(lambda: map_paths(driver) == N_DEPARTMENTS + 4, what="map")
+    driver.execute_script("document.querySelector('#carte-map path.area').dashboardMark = true")
+    first = driver.execute_script(MAP_STATE)
+    assert first["label"] == "Paris et petite couronne" and first["fits"]
+    assert first["fetches"] <= 1 and first["kept"]  # (0: in the browser's cache already)
     title = driver.find_element("id", "carte-title").text
-    choose(driver, "carte-sexe", "female")
+    choose(driver, "carte-mesure", "mortality")
     wait_for(lambda: driver.find_element("id", "carte-title").text != title, what="new view")
-    wait_for(lambda: driver.execute_script(FRAMED_BY_PLOTLY) is False, what="framing kept")
-    assert len(first) == N_DEPARTMENTS + 4  # every area, and the Paris zoom's 4
-    assert driver.execute_script(MAP_PATHS) == first
-    assert map_paths(driver) == N_DEPARTMENTS + 4  # each area drawn once (values or base)
+    wait_for(lambda: driver.execute_script(MAP_STATE)["fills"] != first["fills"],
+             what="new colours")
+    after = driver.execute_script(MAP_STATE)
+    assert after["kept"] and after["paths"] == first["paths"]
+    assert after["fetches"] == first["fetches"]
     size = driver.get_window_size()
-    try:  # the kept framing at another width is plotly's framing at that width
-        driver.set_window_size(900, size["height"])
-        wait_for(lambda: driver.execute_script(
-            "const gd = document.querySelector('#carte-map .js-plotly-plot');"
-            "return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1"), what="resized")
-        time.sleep(0.3)
-        resized = driver.execute_script(MAP_PATHS)
-        assert resized != first
-        open_page(driver, live_url + "/carte?lang=fr&sexe=female")
-        wait_for(lambda: driver.execute_script(MAP_PATHS) == resized, timeout=5,
-                 what="the same paths as plotly's framing at this width")
+    try:
+        driver.set_window_size(600, size["height"])
+        wait_for(lambda: driver.execute_script(MAP_STATE)["fits"], what="resized")
+        narrow = driver.execute_script(MAP_STATE)
+        assert abs(narrow["labelPx"] - first["labelPx"]) <= 1.5, (narrow, first)
     finally:
         driver.set_window_size(size["width"], size["height"])
-    open_page(driver, live_url + "/carte?lang=fr")
-    wait_for(lambda: driver.execute_script(MAP_PATHS) == first, what="map")
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: driver.execute_script(MAP_STATE)["label"] == "Paris and inner suburbs",
+             what="map in English")
+    english = driver.execute_script(MAP_STATE)
+    assert english["paths"] == first["paths"] and english["fetches"] == first["fetches"]
+    assert not english["kept"]  # a new map, drawn from the geometry the page has
     choose(driver, "carte-niveau", "region")
     wait_for(lambda: map_paths(driver) == 18, what="map of regions")
-    assert driver.execute_script(FRAMED_BY_PLOTLY) == "locations"
-    regions = driver.execute_script(MAP_PATHS)
-    # the page drawn again in English: a new chart, of a geometry framed already
-    driver.find_element("id", "lang-switch").click()
-    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
-             and map_paths(driver) == 18, what="map in English")
-    assert driver.execute_script(FRAMED_BY_PLOTLY) is False
-    assert driver.execute_script(MAP_PATHS) == regions
+    regions = driver.execute_script(MAP_STATE)
+    assert regions["label"] is None and len(regions["paths"]) == 18
+    assert regions["fetches"] <= 1  # prefetched when idle, or fetched: downloaded once
 
 
 RANKING_STATE = """
@@ -660,8 +688,9 @@ return {row: [y, y + h], height: Number(svg.getAttribute('height')) - 6,
 
 
 def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> None:
-    """The home page fetches the map's plotly.js and geometry when idle; the map then
-    downloads neither, and prefetches the other levels' geometry for a level change."""
+    """The home page fetches the map's geometry (and the charts' plotly.js) when idle; the map
+    then downloads no geometry, draws without plotly.js, and prefetches the other level's
+    geometry for a level change."""
     open_page(driver, live_url + "/")
     wanted = driver.find_element("id", "contenu").get_attribute("data-prefetch").split()
     assert any(u.endswith("plotly.min.js") for u in wanted)
@@ -671,7 +700,9 @@ def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> 
     driver.find_element("css selector", ".cards a.card[href^='/carte?']").click()
     wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
     got = driver.execute_script(TRANSFERS)
-    assert all(got.get(u) == 0 for u in wanted), got  # from the browser's cache
+    department = next(u for u in wanted if u.endswith("/department.json"))
+    assert got.get(department) == 0, got  # from the browser's cache
+    assert not any(u.endswith("plotly.min.js") for u in got), got
     wait_for(lambda: any(u.endswith("/region.json") for u in driver.execute_script(TRANSFERS)),
              what="prefetch of the region geometry")
 
@@ -687,12 +718,14 @@ def test_a_page_load_costs_one_callback_request(driver: Any, live_url: str, path
     open_page(driver, live_url + path)
     time.sleep(0.5)  # a callback chained to the render would have been sent by now
     assert driver.execute_script(CALLBACK_REQUESTS) == 1
-    # and a click on the map opens the profile with one: the router's (the click's own
-    # callback runs in the browser)
+    # and a click on the map opens the profile with one: the router's (the map moves the
+    # browser itself)
     if path == "/carte":
         wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
-        driver.execute_script("performance.clearResourceTimings(); window.dash_clientside"
-                              ".set_props('carte-map', {clickData: {points: [{location: '69'}]}})")
+        driver.execute_script(
+            "performance.clearResourceTimings();"
+            "document.querySelector('#carte-map path.area[data-code=\"69\"]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true, button: 0}))")
         wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
                  what="profile page")
         time.sleep(0.5)

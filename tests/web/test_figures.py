@@ -5,20 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from dash import Patch
 
 from dashboard.web import queries
 from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside, with_highlight
 from dashboard.web.figures.map import (
     DIVERGING,
     SIR_BREAKS,
+    SUPPRESSED,
     Classes,
-    apply_values,
-    discrete_colorscale,
-    geometry_traces,
     make_classes,
-    map_figure,
-    map_values,
+    map_paint,
 )
 from dashboard.web.figures.ranking import RankingText, label_margin, ranked, ranking_data
 from dashboard.web.i18n import count_areas, t
@@ -49,76 +45,28 @@ def test_constant_values_give_one_class() -> None:
     assert len(c.colours) == len(c.breaks) + 1
 
 
-def test_discrete_colorscale() -> None:
-    scale = discrete_colorscale(["#000000", "#ffffff"])
-    assert scale == [[0.0, "#000000"], [0.5, "#000000"], [0.5, "#ffffff"], [1.0, "#ffffff"]]
-
-
-def test_stepped_scale_over_real_values() -> None:
-    c = Classes([2.0, 3.0], ["#a", "#b", "#c"], "quantile", 1)
-    scale, zmin, zmax = c.scale(np.array([1.0, 5.0, np.nan]))
-    assert (zmin, zmax) == (1.0, 5.0)
-    assert scale == [[0.0, "#a"], [0.25, "#a"], [0.25, "#b"], [0.5, "#b"], [0.5, "#c"],
-                     [1.0, "#c"]]
-    # fixed SIR classes keep every break inside the range, even with narrow values
-    sir = make_classes("sir", np.array([0.99, 1.01]), 2)
-    _, lo, hi = sir.scale(np.array([0.99, 1.01]))
-    assert lo <= SIR_BREAKS[0] and hi >= SIR_BREAKS[-1]
-
-
-def _map_fig() -> tuple[dict, object]:
+def test_map_paint_colours_and_texts() -> None:
+    """Each area's class colour and hover text; grey and « secret » where suppressed."""
     codes, names = ["75", "13", "92"], ["Paris", "Bouches-du-Rhône", "Hauts-de-Seine"]
-    urls = {"department": "/geo/x/department.json", "paris_zoom": "/geo/x/paris_zoom.json"}
-    fig = map_figure(geometry_traces(urls, "department", codes, names, "secret"), "fr")
     values = np.array([10.04, np.nan, 30.0])
     ci = np.array([[9.0, 11.0], [np.nan, np.nan], [28.0, 32.0]])
-    c = make_classes("asr_world", values, 1)
-    return fig, map_values(codes, names, values, ci, c, "department", "pour 100 000", "fr")
+    c = Classes([20.0], ["#aaaaaa", "#bbbbbb"], "quantile", 1)
+    paint = map_paint(codes, names, values, ci, c, "secret", "fr")
+    assert paint["names"] == dict(zip(codes, names, strict=True))
+    assert paint["fills"] == {"75": "#aaaaaa", "13": SUPPRESSED, "92": "#bbbbbb"}
+    nnbsp = "\u202f"
+    assert paint["texts"] == {"75": f"10,0 (IC 95{nnbsp}%{nnbsp}: 9,0 à 11,0)", "13": "secret",
+                              "92": f"30,0 (IC 95{nnbsp}%{nnbsp}: 28,0 à 32,0)"}
+    english = map_paint(codes, names, values, None, c, "not published", "en")
+    assert english["texts"] == {"75": "10.0", "13": "not published", "92": "30.0"}
 
 
-def test_map_figure_structure() -> None:
-    fig, mv = _map_fig()
-    assert [tr["type"] for tr in fig["data"]] == ["choropleth"] * 4
-    assert fig["data"][0]["geojson"] == "/geo/x/department.json"  # geometry by URL, once
-    assert fig["data"][2]["locations"] == ["75", "92"]  # Paris zoom inset
-    assert fig["layout"]["geo"]["fitbounds"] == "locations"
-    assert fig["layout"]["geo"]["visible"] is False
-    apply_values(fig, mv)
-    z = fig["data"][1]["z"]
-    assert z[0] == 10.0 and np.isnan(z[1])  # rounded as shown; suppressed: grey base shows
-    assert fig["data"][3]["customdata"].tolist() == [[9.0, 11.0], [28.0, 32.0]]
-    assert "%{z:,.1f}" in fig["data"][1]["hovertemplate"]
-    assert "%{customdata[0]:,.1f} à" in fig["data"][1]["hovertemplate"]
-    # each area drawn once: the grey bases hold the suppressed areas only (plotly frames the
-    # map on the base and the published values together)
-    assert fig["data"][0]["locations"] == ["13"]
-    assert fig["data"][2]["locations"] == []
-
-
-def test_values_patch_is_small_and_has_no_geometry() -> None:
-    _, mv = _map_fig()
-    patch = apply_values(Patch(), mv)
-    ops = patch.to_plotly_json()["operations"]
-    touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
-    assert touched == {("data", "z"), ("data", "customdata"), ("data", "hovertemplate"),
-                       ("data", "locations"), ("data", "text"),  # of the grey bases
-                       ("layout",)}  # location ["layout", "coloraxis"] minus its index
-    ops = apply_values(Patch(), mv, hover=False).to_plotly_json()["operations"]
-    assert not any("hovertemplate" in op["location"] for op in ops)
-
-
-def test_values_cut_the_grey_bases_to_the_suppressed_areas() -> None:
-    """The grey bases hold only what they show: each area is drawn once, by the values or,
-    suppressed, by the base with its name; a patch of values cuts them the same way."""
-    fig, mv = _map_fig()
-    patched = apply_values(fig, mv)
-    assert patched["data"][0]["locations"] == ["13"]
-    assert patched["data"][0]["text"] == ["Bouches-du-Rhône"] and patched["data"][0]["z"] == [0]
-    assert patched["data"][2]["locations"] == [] == patched["data"][2]["z"]
-    ops = apply_values(Patch(), mv).to_plotly_json()["operations"]
-    touched = {tuple(op["location"][:1] + op["location"][2:]) for op in ops}
-    assert {("data", "locations"), ("data", "text"), ("data", "z")} <= touched
-    assert not any(op["location"][-1] in ("geojson", "featureidkey") for op in ops)
+def test_map_paint_classes_the_value_as_displayed() -> None:
+    """2.76 reads « 2.8 »: it takes the colour of « 2.8 or more », not of « under 2.8 »."""
+    c = Classes([2.8], ["#low", "#high"], "quantile", 1)
+    paint = map_paint(["a", "b"], ["A", "B"], np.array([2.76, 2.74]), None, c, "-", "en")
+    assert paint["fills"] == {"a": "#high", "b": "#low"}
+    assert paint["texts"] == {"a": "2.8", "b": "2.7"}
 
 
 RANKING_TEXT = RankingText("x", {"higher": "H", "lower": "L", "not_different": "N"}, "France",

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
-from dash import Dash, Input, Output, Patch, State, clientside_callback, dcc, html
+from dash import Dash, Output, State, html
 
 from dashboard.web import queries
 from dashboard.web.components import (
+    AreaMap,
     Ranking,
     common_controls,
     controls_panel,
     data_table,
     download_links,
     figure_block,
-    graph,
     level_options,
     scroll_box,
     select,
     table_details,
 )
-from dashboard.web.figures.map import (
-    MapValues,
-    apply_values,
-    geometry_traces,
-    inset_label,
-    make_classes,
-    map_figure,
-    map_values,
-)
+from dashboard.web.figures.map import make_classes, map_paint
 from dashboard.web.figures.ranking import RankingText, ranked, ranking_data
 from dashboard.web.formatting import fmt_interval, fmt_number, in_sentence
 from dashboard.web.i18n import t
@@ -49,7 +39,7 @@ from dashboard.web.pages.shared import (
     state_from_controls,
 )
 from dashboard.web.server import geometry_url
-from dashboard.web.state import MAP_INDICATORS, PAGES, Parsed, parse_period, serialise
+from dashboard.web.state import MAP_INDICATORS, Parsed, parse_period, serialise
 from dashboard.web.static_tree import static
 from dashboard.web.summaries import map_summary
 
@@ -61,7 +51,8 @@ LEVEL_SLUG = {"department": "departement", "region": "region"}
 class MapView:
     """Everything a filter change sends for the map (cached per state and language)."""
 
-    values: MapValues
+    paint: dict[str, Any]  # names, fills and hover texts by area code
+    unit: str
     legend: dict[str, Any]  # {"items": [[colour, label], ...], "kind": ..., "suppressed": ...}
     summary: list[str]
     title: str
@@ -86,7 +77,7 @@ def view_title(state: dict[str, str], lang: str) -> str:
 
 @queries.cached
 def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> MapView:
-    """Classes, hover texts, legend and summary of a map state."""
+    """Classes, colours, hover texts, legend and summary of a map state."""
     state = dict(state_items)
     measure, site, sex, ys, ye, level = _key(state)
     ind = INDICATORS[state["indicateur"]]
@@ -97,8 +88,7 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     values = df[ind.code].astype(float).to_numpy()
     classes = make_classes(ind.code, values, ind.decimals)
     ci = df[[ind.low, ind.high]].astype(float).to_numpy() if ind.low else None
-    unit = ind.unit(lang, measure) + (f" — {t('interval', lang)}" if ind.low else "")
-    mv = map_values(codes, names, values, ci, classes, level, unit, lang)
+    paint = map_paint(codes, names, values, ci, classes, t("suppressed", lang), lang)
     templates = {"below": t("legend_below", lang), "from_to": t("legend_from_to", lang),
                  "above": t("legend_above", lang), "all": ind.label(lang, measure)}
     items = [[c, label] for c, label in
@@ -107,7 +97,7 @@ def map_view(_rid: str, state_items: tuple[tuple[str, str], ...], lang: str) -> 
     summary = map_summary(df, ind, level, measure, lang, france)
     kind = t("legend_fixed_sir" if classes.kind == "fixed_sir" else "legend_quantiles", lang)
     legend = {"items": items, "kind": kind, "suppressed": t("legend_suppressed", lang)}
-    return MapView(mv, legend, summary, view_title(state, lang))
+    return MapView(paint, ind.unit(lang, measure), legend, summary, view_title(state, lang))
 
 
 def legend_list(legend: dict[str, Any]) -> html.Ul:
@@ -160,21 +150,19 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     return ranking, table_details(table, lang), links
 
 
-def _map_base(level: str, lang: str) -> dict[str, Any]:
-    cat = queries.catalog()
-    urls = {level: geometry_url(level), "paris_zoom": geometry_url("paris_zoom")}
-    bounds = queries.geometry_bounds("paris_zoom") if level == "department" else None
-    label = inset_label(t("paris_zoom", lang), bounds) if bounds else None
-    traces = geometry_traces(urls, level, cat.codes_of(level), cat.names_of(level),
-                             t("suppressed", lang), label)
-    return map_figure(traces, lang)
+def map_view_props(state: dict[str, str], lang: str, view: MapView) -> dict[str, Any]:
+    """The map's ``view``: colours and hover texts, its label, the inset's label and where a
+    click on an area goes (its profile: path prefix, then the view's query string)."""
+    level = state["niveau"]
+    return {**view.paint, "unit": view.unit, "label": t("map_graph_label", lang, title=view.title),
+            "inset": t("paris_zoom", lang) if level == "department" else None,
+            "link": [f"/territoire/{LEVEL_SLUG[level]}/", profile_search(state, lang)]}
 
 
 def geometry_urls(level: str) -> list[str]:
-    """The geometry a first map of ``level`` fetches: of the traces that draw areas (the page's
-    ``<head>`` preloads it, so that it downloads with the bundles, not after plotly.js)."""
-    traces = _map_base(level, "fr")["data"]
-    return list(dict.fromkeys(tr["geojson"] for tr in traces if tr.get("locations")))
+    """The geometry a first map of ``level`` fetches (the page's ``<head>`` preloads it, so
+    that it downloads with the bundles)."""
+    return [geometry_url(level)]
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
@@ -182,7 +170,6 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     state, lang = parsed.state, parsed.lang
     cat = queries.catalog()
     view = map_view(tuple(state.items()), lang)
-    fig = apply_values(_map_base(state["niveau"], lang), view.values)
     ranking, table, links = side_outputs(state, lang)
     controls = controls_panel([
         *common_controls(PAGE, cat, state, lang),
@@ -197,8 +184,10 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(view.title, id="carte-title", className="view-title", **{"aria-live": "polite"}),
         html.Div(className="map-layout", children=[
             html.Div(className="map-main", children=[
-                figure_block(graph("carte-map", lang, fig, {"scrollZoom": False}, "map-graph",
-                                   {"height": "min(540px, max(320px, 80vw))"}),
+                figure_block(AreaMap(geometry_url(state["niveau"]),
+                                     map_view_props(state, lang, view), id="carte-map",
+                                     className="area-map",
+                                     style={"height": "min(540px, max(320px, 80vw))"}),
                              t("map_graph_label", lang, title=view.title),
                              html.P(t("map_click_hint", lang), className="hint"), None),
                 html.Div(legend_block(view, lang), className="legend"),
@@ -214,28 +203,27 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         ]),
         html.Div(table, id="carte-table"),
         html.Div(links, id="carte-downloads"),
-        dcc.Store(id="carte-profile-search", data=profile_search(state, lang)),
         html.P(t("copy_link_hint", lang), className="hint"),
     ]
     return content, t("title_map", lang)
 
 
 def register(app: Dash) -> None:
-    """Filter changes patch the map values; the ranking and table follow separately."""
+    """Filter changes send the map's colours; the ranking and table follow separately."""
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
     register_period_options(app, PAGE)
     # (the legend comes with the map's answer: a clientside rendering of it from data was one
     # more callback round after plotly's drawing)
-    @app.callback(Output("carte-map", "figure"), Output("carte-legend", "children"),
-                  Output("carte-legend-kind", "children"),
+    @app.callback(Output("carte-map", "view"), Output("carte-map", "shapes"),
+                  Output("carte-legend", "children"), Output("carte-legend-kind", "children"),
                   Output("carte-summary", "children"), Output("carte-title", "children"),
-                  Output("carte-profile-search", "data"), address_output(PAGE),
+                  address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"),
                   prevent_initial_call=True)
     def update_map(*args: Any) -> tuple[Any, ...]:
         *values, search = args
-        return map_update(tuple(values), search)
+        return map_update(tuple(values), lang_of(search))
 
     @app.callback(Output("carte-ranking", "data"), Output("carte-table", "children"),
                   Output("carte-downloads", "children"), *control_inputs(PAGE),
@@ -246,24 +234,6 @@ def register(app: Dash) -> None:
         state = state_from_controls(PAGE, list(values), lang).state
         return side_outputs(state, lang)
 
-    clientside_callback(OPEN_PROFILE_JS, Input("carte-map", "clickData"),
-                        State("carte-niveau", "value"), State("carte-profile-search", "data"),
-                        prevent_initial_call=True)
-
-
-# A click on an area opens its profile, in the browser (no round trip before the profile's
-# own): the query string of the profiles of the view is in the page (``profile_search``). The
-# address goes to the browser at once, not through the page's address store (one callback
-# round less before the router's request).
-OPEN_PROFILE_JS = """function(click, level, search) {
-    const point = click && click.points && click.points[0];
-    const code = point && point.location !== undefined ? String(point.location) : '';
-    if (/^[0-9A-Za-z]{1,3}$/.test(code) && search !== undefined) {
-        window.dashboard.showAddress(
-            '/territoire/' + (SLUGS[level] || SLUGS.department) + '/' + code + search);
-    }
-}""".replace("SLUGS", json.dumps(LEVEL_SLUG))
-
 
 def profile_search(state: dict[str, str], lang: str) -> str:
     """The query string of an area's profile for a map state (same measure, site, sex and
@@ -273,38 +243,17 @@ def profile_search(state: dict[str, str], lang: str) -> str:
 
 
 @queries.local_cached
-def map_update(values: tuple[str, ...], search: str | None) -> tuple[Any, ...]:
-    """Outputs of a filter change (memoised: a repeated change costs a dictionary lookup).
-
-    The map gets a ``dash.Patch`` of its values; traces are swapped (geometry still by URL)
-    only when the level changes.
-    """
-    lang = lang_of(search)
+def map_update(values: tuple[str, ...], lang: str) -> tuple[Any, ...]:
+    """Outputs of a filter change (memoised: a repeated change costs a dictionary lookup)."""
     state = state_from_controls(PAGE, list(values), lang).state
     view = map_view(tuple(state.items()), lang)
-    patch = Patch()
-    previous = state_from_controls(PAGE, _values_from_search(search), lang).state
-    if previous.get("niveau") != state["niveau"]:
-        full = apply_values(_map_base(state["niveau"], lang), view.values)
-        patch["data"] = full["data"]
-        patch["layout"]["coloraxis"] = full["layout"]["coloraxis"]
-    else:
-        apply_values(patch, view.values, hover=previous["indicateur"] != state["indicateur"])
-    # The patch goes out in its wire form (a plain dict holding numpy arrays): with only plain
-    # values in the response, Dash's JSON encoder (orjson) serialises it in one pass instead of
-    # walking every item in Python.
-    return (patch.to_plotly_json(), static(legend_list(view.legend)).to_plotly_json(),
-            view.legend["kind"],
-            summary_text(view), view.title,
-            profile_search(state, lang), serialise(PAGE, state, lang))
+    # The legend goes out in its wire form (plain values: Dash's JSON encoder, orjson, writes
+    # the response in one pass instead of walking Dash components in Python).
+    return (map_view_props(state, lang, view), geometry_url(state["niveau"]),
+            static(legend_list(view.legend)).to_plotly_json(), view.legend["kind"],
+            summary_text(view), view.title, serialise(PAGE, state, lang))
 
 
 def summary_text(view: MapView) -> list[str]:
     """The summary sentences as one paragraph's text (cheap to send)."""
     return list(itertools.chain.from_iterable((s, " ") for s in view.summary))[:-1]
-
-
-def _values_from_search(search: str | None) -> list[str]:
-    raw = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    return [raw.get(p.key, "") for p in PAGES[PAGE]]
-
