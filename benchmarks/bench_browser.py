@@ -547,10 +547,13 @@ class Browser:
         """A real mouse click (CDP input events) on an area of the map; returns its epoch."""
         from selenium.webdriver.common.action_chains import ActionChains
 
+        # the SVG map, or the plotly map of a reference tree before it
         path = self.driver.execute_script(
-            "return document.querySelector("
-            "'#carte-map .areas:not(.inset) path.area[data-code=\"' + arguments[0] + '\"]');",
-            code)
+            "const ps = [...document.querySelectorAll("
+            "'#carte-map .areas:not(.inset) path.area[data-code=\"' + arguments[0] + '\"]')];"
+            "const old = [...document.querySelectorAll('#carte-map .choroplethlocation')]"
+            ".filter(p => p.__data__ && p.__data__.loc === arguments[0]);"
+            "return ps[0] || old[old.length - 1] || null;", code)
         if path is None:
             return None
         self.driver.execute_script("window.scrollTo(0, 0); "
