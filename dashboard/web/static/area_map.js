@@ -9,7 +9,13 @@
  *
  * Pointing at an area (or tapping it) outlines it and shows its name, value and unit; a click
  * opens its profile (`view.link`: path prefix and query string). The map is one image for
- * assistive technologies (its label names the view); the data table below has every number. */
+ * assistive technologies (its label names the view); the data table below has every number.
+ *
+ * The map needs no plotly.js, the profiles it opens do: once the map is drawn, plotly.js
+ * (fetched when idle, see prefetch.js) is evaluated when the browser is idle, the way dcc.Graph
+ * would load it (a script from `window._dashPlotlyJSURL`; dcc.Graph uses `window.Plotly` when
+ * there is one). A click while it loads waits for it (else dcc.Graph would load it a second
+ * time). Nothing is evaluated when the visitor asked to save data. */
 (function () {
     'use strict';
     var React = window.React;
@@ -18,6 +24,32 @@
     var LABEL_PX = 12;  // the inset's label, in screen pixels at any size of the map
     var shapes = {};    // url -> parsed shapes, once arrived
     var pending = {};   // url -> promise of them
+    var plotlyLoading = null;  // promise of plotly.js, once its evaluation started
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+
+    /* plotly.js evaluated now (a promise, resolved when done or failed). */
+    function loadPlotly() {
+        var url = window._dashPlotlyJSURL;
+        var loading = Array.prototype.some.call(document.scripts, function (el) {
+            return el.getAttribute('src') === url;  // dcc.Graph's own, on a page since opened
+        });
+        if (window.Plotly || plotlyLoading || !url || loading) { return plotlyLoading; }
+        plotlyLoading = new Promise(function (resolve) {
+            var script = document.createElement('script');
+            script.src = url;
+            script.async = true;
+            script.onload = script.onerror = function () { resolve(); };
+            document.head.appendChild(script);
+        });
+        return plotlyLoading;
+    }
+
+    function loadPlotlyWhenIdle() {
+        var saving = navigator.connection && navigator.connection.saveData;
+        if (!window.Plotly && !plotlyLoading && !saving) {
+            idle(loadPlotly, {timeout: 3000});
+        }
+    }
 
     /* The shapes at `url`, fetched once per page (a failed fetch is tried again next time). */
     function load(url) {
@@ -144,6 +176,7 @@
             if (!root || !s) { return undefined; }
             root.innerHTML = markup(s);
             placeLabel(root, s);
+            loadPlotlyWhenIdle();
             if (!window.ResizeObserver) { return undefined; }
             var observer = new window.ResizeObserver(function () { placeLabel(root, s); });
             observer.observe(root);
@@ -156,7 +189,9 @@
             var code = event.target.getAttribute && event.target.getAttribute('data-code');
             var link = view.link;
             if (code && link && window.dashboard.showAddress) {
-                window.dashboard.showAddress(link[0] + encodeURIComponent(code) + link[1]);
+                var address = link[0] + encodeURIComponent(code) + link[1];
+                var go = function () { window.dashboard.showAddress(address); };
+                if (plotlyLoading && !window.Plotly) { plotlyLoading.then(go); } else { go(); }
             }
         };
         var move = function (event) {
