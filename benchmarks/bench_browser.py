@@ -594,15 +594,16 @@ def describe_tree() -> str:
 def ref_worktree(ref: str, parent: Path) -> Iterator[Path]:
     """``ref`` checked out (detached) in a temporary git worktree, removed afterwards.
 
-    The fetched plotly bundle (not committed, ``dashboard.web.vendor``) is copied in when this
-    tree has it, so both servers send the same plotly (else the reference would load the full
-    bundle and its first render would not compare)."""
+    The fetched plotly bundles (not committed, ``dashboard.web.vendor``) this tree has are
+    copied in, so the reference serves its own partial bundle (else it would load the full
+    bundle and its first render would not compare): fetch the reference's with its
+    ``python -m dashboard.web.vendor`` once if it pins another."""
     path = parent / "ref"
     git("worktree", "add", "--detach", "--quiet", str(path), ref)
-    bundle = ROOT / "dashboard" / vendor.SCRIPT
-    if bundle.is_file():
-        (path / "dashboard" / vendor.SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(bundle, path / "dashboard" / vendor.SCRIPT)
+    static = Path(vendor.SCRIPT).parent
+    for bundle in (ROOT / "dashboard" / static).glob("plotly-*.min.js"):
+        (path / "dashboard" / static).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(bundle, path / "dashboard" / static / bundle.name)
     try:
         yield path
     finally:

@@ -15,10 +15,10 @@ from dashboard.web import queries, vendor
 from dashboard.web.precompress import accepts_br, init_precompression
 
 # dcc.Graph loads plotly.js from this URL when its first graph mounts (``window.Plotly``
-# missing); the site answers with plotly.js's partial "geo" bundle (npm plotly.js-geo-dist-min,
-# the same version as the plotly package's full bundle: choropleth, scatter and scattergeo,
-# every trace type the site draws; 384 KB brotli instead of 1.11 MB). Pages with charts also
-# preload it from their <head>, so it downloads with the other bundles.
+# missing); the site answers with plotly.js's partial "basic" bundle (npm
+# plotly.js-basic-dist-min, the same version as the plotly package's full bundle: scatter, bar
+# and pie; the site's charts are scatter traces; 329 KB brotli instead of 1.11 MB). Pages with
+# charts also preload it from their <head>, so it downloads with the other bundles.
 PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PLOTLY_PARTIAL = vendor.SCRIPT  # fetched at set-up; without it plotly's full bundle is served
 PLOTLY_PRELOAD = f'<link rel="preload" href="{PLOTLY_JS}" as="script">'

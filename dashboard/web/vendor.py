@@ -1,9 +1,10 @@
-"""plotly.js's partial "geo" bundle (every trace type the site draws), fetched at set-up.
+"""plotly.js's partial "basic" bundle (scatter, bar, pie: the site's charts are scatter
+traces; the map is not plotly), fetched at set-up.
 
 The bundle is another project's distribution, so it is not committed: ``python -m
 dashboard.web.vendor`` (run by ``make`` and the Dockerfile) downloads the npm package from the
 registry, checks it against the pinned digest and writes ``dashboard/web/static/
-plotly-geo.min.js``. Without it the site serves plotly's full bundle (dcc.Graph's own): same
+plotly-basic.min.js``. Without it the site serves plotly's full bundle (dcc.Graph's own): same
 charts, a heavier first load.
 """
 
@@ -19,12 +20,12 @@ import urllib.request
 from importlib import resources
 from pathlib import Path
 
-PACKAGE = "plotly.js-geo-dist-min"
+PACKAGE = "plotly.js-basic-dist-min"
 VERSION = "4.1.1"  # the version of plotly.js inside the plotly Python package
-INTEGRITY = ("sha512-XPBno+FN2WGUTqtim/0UKmKqZ3kZ5ooAWqITWWGooqVWRd+cIZDh1Pv10N3848uQdgrrqyG"
-             "ratT00bREBPux3Q==")
-MEMBER = "package/plotly-geo.min.js"
-SCRIPT = "web/static/plotly-geo.min.js"  # relative to the dashboard package
+INTEGRITY = ("sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9a"
+             "bTiE775C4kkjMQ==")
+MEMBER = "package/plotly-basic.min.js"
+SCRIPT = "web/static/plotly-basic.min.js"  # relative to the dashboard package
 
 
 def target() -> Path:
@@ -71,7 +72,7 @@ def fetch(timeout: float = 60) -> Path:
 
 if __name__ == "__main__":
     try:
-        print(f"plotly.js geo bundle: {fetch()}")
+        print(f"plotly.js basic bundle: {fetch()}")
     except (OSError, ValueError) as exc:  # offline: the site falls back to the full bundle
-        print(f"plotly.js geo bundle not fetched ({exc}); the full bundle will be served",
+        print(f"plotly.js basic bundle not fetched ({exc}); the full bundle will be served",
               file=sys.stderr)

@@ -228,7 +228,7 @@ def test_plotly_is_the_partial_bundle_preloaded_by_chart_pages(dash_app: Dash) -
     url = "/_dash-component-suites/plotly/package_data/plotly.min.js"
     r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.mimetype == "application/javascript"
-    assert b"plotly.js (geo - minified)" in gzip.decompress(r.get_data())[:200]
+    assert b"plotly.js (basic - minified)" in gzip.decompress(r.get_data())[:200]
     # (the map is drawn without plotly: static/area_map.js)
     for path, preloaded in [("/evolution", True), ("/territoire/region/84", True), ("/", False),
                             ("/methodes", False), ("/carte", False)]:
