@@ -18,7 +18,6 @@ from dashboard.web.i18n import t
 from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
-TOPOJSON_URL = "/assets/topojson/"
 PLOTLY_LOCALE = {"fr": "fr", "en": "en-US"}  # en-US: plotly's built-in locale
 
 
@@ -222,8 +221,7 @@ def graph(id_: str, lang: str, figure: dict[str, Any],
           style: dict[str, str] | None = None) -> dcc.Graph:
     """A ``dcc.Graph`` with the site's configuration, its toolbar in the page's language
     (``assets/plotly-locale-fr.js``); plotly never leaves the site."""
-    config = {**CONFIG, "topojsonURL": TOPOJSON_URL, "locale": PLOTLY_LOCALE[lang],
-              **(extra_config or {})}
+    config = {**CONFIG, "locale": PLOTLY_LOCALE[lang], **(extra_config or {})}
     return dcc.Graph(id=id_, figure=figure, config=config, responsive=True,
                      style=style or graph_style(figure), className=f"graph {class_name}".strip())
 

@@ -91,7 +91,6 @@ def test_static_files_have_long_cache_and_brotli(dash_app: Dash) -> None:
     # unversioned URLs (plotly's lazily loaded bundle) are only kept for a day
     r = client.get("/_dash-component-suites/dash/dcc/async-graph.js")
     assert r.headers["Cache-Control"] == "public, max-age=86400"
-    assert client.get("/assets/topojson/world_110m.json").status_code == 200
 
 
 def test_index_is_french_and_has_viewport(dash_app: Dash) -> None:
