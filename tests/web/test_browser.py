@@ -170,6 +170,9 @@ def test_page_renders_cleanly_and_passes_axe(driver: Any, live_url: str, axe_sou
     assert SIMULATED[lang] in banner
     assert run_axe(driver, axe_source) == []
     assert severe_logs(driver) == []
+    hosts = driver.execute_script(  # nothing fetched from elsewhere (plotly included)
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+    assert set(hosts) <= {urlparse(live_url).netloc}
     titles = driver.execute_script(
         "return Array.from(document.querySelectorAll('.modebar-btn'))"
         ".map(b => b.getAttribute('data-title'))")
@@ -338,6 +341,10 @@ def test_pointing_at_an_area_shows_it_and_a_click_opens_its_profile(driver: Any,
     assert driver.execute_script(
         "return document.querySelector('#carte-map .area-pointed').getAttribute('d')"
     ) == area.get_attribute("d")
+    wait_for(lambda: driver.execute_script(  # loaded when idle, for the profile
+        "return !!window.Plotly && [...document.scripts].some("
+        "s => (s.getAttribute('src') || '').endsWith('/dcc/async-graph.js'))"),
+        what="plotly.js and dcc.Graph's chunk")
     ActionChains(driver).click().perform()
     wait_for(lambda: "/territoire/departement/69" in driver.current_url, what="profile URL")
     assert query(driver).get("localisation") == "lung"
