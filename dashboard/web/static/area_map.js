@@ -14,8 +14,10 @@
  * The map needs no plotly.js, the profiles it opens do: once the map is drawn, plotly.js
  * (fetched when idle, see prefetch.js) is evaluated when the browser is idle, the way dcc.Graph
  * would load it (a script from `window._dashPlotlyJSURL`; dcc.Graph uses `window.Plotly` when
- * there is one). A click while it loads waits for it (else dcc.Graph would load it a second
- * time). Nothing is evaluated when the visitor asked to save data. */
+ * there is one), and so is dcc.Graph's own code (its webpack chunk `async-graph.js`, beside
+ * dcc's bundle: a chunk run by a script element is installed, webpack does not load it again).
+ * A click while they load waits for them (else dcc.Graph would load plotly.js a second time).
+ * Nothing is loaded when the visitor asked to save data. */
 (function () {
     'use strict';
     var React = window.React;
@@ -27,20 +29,37 @@
     var plotlyLoading = null;  // promise of plotly.js, once its evaluation started
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
 
-    /* plotly.js evaluated now (a promise, resolved when done or failed). */
-    function loadPlotly() {
-        var url = window._dashPlotlyJSURL;
-        var loading = Array.prototype.some.call(document.scripts, function (el) {
-            return el.getAttribute('src') === url;  // dcc.Graph's own, on a page since opened
+    function hasScript(url) {
+        return Array.prototype.some.call(document.scripts, function (el) {
+            return el.getAttribute('src') === url;
         });
-        if (window.Plotly || plotlyLoading || !url || loading) { return plotlyLoading; }
-        plotlyLoading = new Promise(function (resolve) {
+    }
+
+    /* A script run now (a promise, resolved when run or failed). */
+    function run(url) {
+        return new Promise(function (resolve) {
             var script = document.createElement('script');
             script.src = url;
             script.async = true;
             script.onload = script.onerror = function () { resolve(); };
             document.head.appendChild(script);
         });
+    }
+
+    /* dcc.Graph's chunk URL: beside dcc's bundle (whatever the site's path prefix). */
+    function graphChunk() {
+        var dcc = document.querySelector('script[src*="/dcc/dash_core_components."]');
+        var src = dcc && dcc.getAttribute('src');
+        return src ? src.slice(0, src.lastIndexOf('/') + 1) + 'async-graph.js' : null;
+    }
+
+    /* plotly.js and dcc.Graph's chunk evaluated now (a promise, resolved when done). */
+    function loadPlotly() {
+        var url = window._dashPlotlyJSURL;
+        // (a page opened since whose dcc.Graph loads plotly.js itself is left alone)
+        if (window.Plotly || plotlyLoading || !url || hasScript(url)) { return plotlyLoading; }
+        var chunk = graphChunk();
+        plotlyLoading = Promise.all([run(url), chunk && !hasScript(chunk) ? run(chunk) : null]);
         return plotlyLoading;
     }
 
