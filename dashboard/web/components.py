@@ -107,14 +107,15 @@ class DataTable(BrowserComponent):
     """An accessible table drawn in the browser by ``static/datatable.js``: one component.
 
     Caption, column headers (``scope="col"``), the first cell of each row as its row header
-    (``scope="row"``), numeric columns right-aligned (class ``num``). As plain Dash components
+    (``scope="row"``), a link there when ``links`` gives the row one (an in-site page, followed
+    in the page), numeric columns right-aligned (class ``num``). As plain Dash components
     a 100-row table is ~600 of them, and dash-renderer's bookkeeping of each one, at every
     render and store update, is what made control changes slow; here it is one.
     """
 
     _type = "DataTable"
     _prop_names: ClassVar[list[str]] = ["id", "className", "caption", "columns", "rows",
-                                        "numeric"]
+                                        "numeric", "links"]
     available_properties: ClassVar[list[str]] = _prop_names
 
     def __init__(self, columns: Sequence[str], rows: list[list[str]], caption: str,
@@ -149,8 +150,10 @@ class AreaMap(BrowserComponent):
 
 
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
-               numeric: Sequence[bool] | None = None, stack: bool = False) -> DataTable:
-    """An accessible table: caption, column headers, first cell of each row as row header.
+               numeric: Sequence[bool] | None = None, stack: bool = False,
+               links: Sequence[str | None] | None = None) -> DataTable:
+    """An accessible table: caption, column headers, first cell of each row as row header
+    (a link to ``links[i]``, an in-site address, when given for the row).
 
     ``stack``: on a phone each row is shown as a card, every cell labelled with its column
     (for a few rows of long texts, e.g. trend segments); the table keeps its roles.
@@ -159,8 +162,13 @@ def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: s
     rows = [["" if v is None else str(v) for v in row] for row in rows]
     if any(len(r) != len(columns) for r in [numeric, *rows]):
         raise ValueError("every row and the numeric flags need one value per column")
+    extra: dict[str, Any] = {}
+    if links is not None:
+        if len(links) != len(rows):
+            raise ValueError("links need one address (or None) per row")
+        extra["links"] = list(links)
     return DataTable(columns, rows, caption, numeric,
-                     className="data-table stack" if stack else "data-table")
+                     className="data-table stack" if stack else "data-table", **extra)
 
 
 def table_details(table: DataTable, lang: str, open_: bool = False) -> html.Details:

@@ -115,6 +115,17 @@ def test_map_filter_change_sends_colours_not_geometry(dash_app: Dash) -> None:
     assert out["carte-address"]["data"].startswith("?mesure=incidence&localisation=lung")
 
 
+def test_map_table_links_each_area_to_its_profile(dash_app: Dash) -> None:
+    client = dash_app.server.test_client()
+    dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-table.children")
+    state = [*MAP_STATE[:3], "region", *MAP_STATE[4:]]
+    r = client.post("/_dash-update-component", json=callback_payload(dep, state, [MAP_SEARCH]))
+    table = json.dumps(r.get_json()["response"]["carte-table"]["children"])
+    links = re.findall(r'"(/territoire/region/(\w+)\?[^"]*)"', table)
+    assert sorted(code for _l, code in links) == sorted(queries.catalog().codes_of("region"))
+    assert all("localisation=lung" in link and "niveau" not in link for link, _c in links)
+
+
 def test_level_change_points_the_map_at_the_other_geometry(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
     dep = find_dependency(client.get("/_dash-dependencies").get_json(), "carte-map.view")

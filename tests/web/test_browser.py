@@ -315,6 +315,26 @@ def test_skip_link_and_keyboard(driver: Any, live_url: str) -> None:
     wait_for(lambda: driver.current_url.endswith("#contenu"), what="jump to content")
 
 
+def test_the_map_tables_area_names_open_their_profiles_from_the_keyboard(
+        driver: Any, live_url: str) -> None:
+    """What a click on the map does, the keyboard does from the data table: each area's name
+    is a link to its profile in the view's terms, followed in the page."""
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, live_url + "/carte?localisation=lung")
+    driver.execute_script("window.__sameDocument = true")
+    summary = driver.find_element("css selector", ".table-details summary")
+    summary.send_keys(Keys.ENTER)  # open the folded table
+    link = wait_for(lambda: driver.find_element(
+        "css selector", '#carte-table th a[href^="/territoire/departement/69?"]'), what="link")
+    assert link.text == "Rhône" and "localisation=lung" in link.get_attribute("href")
+    link.send_keys(Keys.ENTER)
+    wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
+             what="profile page")
+    assert query(driver).get("localisation") == "lung"
+    assert driver.execute_script("return window.__sameDocument === true")
+
+
 TIP = ("const t = document.querySelector('#carte-map .area-map-tip');"
        "return t.hidden ? null : t.innerText;")
 

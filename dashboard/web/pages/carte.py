@@ -132,8 +132,10 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     records = ranked(df, ind.code).to_dict("records")  # once: slow on Arrow-backed columns
     ranking = ranking_data(records, ind.code, ind.low, ind.high, reference, text, lang,
                            ind.decimals)
-    rows = []
+    rows, links = [], []
+    profile = f"/territoire/{LEVEL_SLUG[level]}/{{}}{profile_search(state, lang)}"
     for r in records:
+        links.append(profile.format(r["geo_code"]))
         published = r["status"] == "published"
         rows.append([r["name"],
                      fmt_number(r[ind.code], lang, ind.decimals) if published
@@ -145,7 +147,8 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     cases_label = t("deaths" if measure == "mortality" else "cases", lang)
     table = data_table([t("area", lang), f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})",
                         t("interval", lang), cases_label, t("vs_france", lang)],
-                       rows, view_title(state, lang), [False, True, True, True, False])
+                       rows, view_title(state, lang), [False, True, True, True, False],
+                       links=links)
     links = download_links(queries.catalog(), "indicator", records, lang)
     return ranking, table_details(table, lang), links
 

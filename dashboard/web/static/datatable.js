@@ -1,6 +1,8 @@
 /* The site's data tables as one Dash component (dashboard.DataTable), drawn with plain React
  * elements: a table of 100 rows is one component for dash-renderer instead of ~600, so every
- * later store update and re-render stays cheap. Text only (React escapes it). */
+ * later store update and re-render stays cheap. Text (React escapes it), and in a row's header
+ * cell a link when the server gives the row one (`links`: an in-site address, followed in the
+ * page by navigation.js). */
 (function () {
     'use strict';
     var h = window.React.createElement;
@@ -9,6 +11,7 @@
      * shows its rows as cards (CSS display changes drop native table semantics). */
     function DataTable(props) {
         var numeric = props.numeric || [];
+        var links = props.links || [];
         var columns = props.columns || [];
         var cls = function (i) { return numeric[i] ? 'num' : undefined; };
         var head = h('thead', {role: 'rowgroup'}, h('tr', {role: 'row'}, columns.map(function (c, i) {
@@ -16,7 +19,8 @@
         })));
         var body = h('tbody', {role: 'rowgroup'}, (props.rows || []).map(function (row, r) {
             return h('tr', {key: r, role: 'row'}, row.map(function (v, i) {
-                return i === 0 ? h('th', {key: i, scope: 'row', role: 'rowheader'}, v)
+                var head = links[r] ? h('a', {href: links[r], 'data-link': 'in-app'}, v) : v;
+                return i === 0 ? h('th', {key: i, scope: 'row', role: 'rowheader'}, head)
                     : h('td', {key: i, role: 'cell', className: cls(i),
                                'data-label': columns[i]}, v);
             }));
