@@ -132,10 +132,10 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     records = ranked(df, ind.code).to_dict("records")  # once: slow on Arrow-backed columns
     ranking = ranking_data(records, ind.code, ind.low, ind.high, reference, text, lang,
                            ind.decimals)
-    rows, links = [], []
-    profile = f"/territoire/{LEVEL_SLUG[level]}/{{}}{profile_search(state, lang)}"
+    rows, profiles = [], []
+    prefix, search = profile_link(state, lang)
     for r in records:
-        links.append(profile.format(r["geo_code"]))
+        profiles.append(f"{prefix}{r['geo_code']}{search}")
         published = r["status"] == "published"
         rows.append([r["name"],
                      fmt_number(r[ind.code], lang, ind.decimals) if published
@@ -148,7 +148,7 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
     table = data_table([t("area", lang), f"{ind.label(lang, measure)} ({ind.unit(lang, measure)})",
                         t("interval", lang), cases_label, t("vs_france", lang)],
                        rows, view_title(state, lang), [False, True, True, True, False],
-                       links=links)
+                       links=profiles)
     links = download_links(queries.catalog(), "indicator", records, lang)
     return ranking, table_details(table, lang), links
 
@@ -156,10 +156,9 @@ def side_outputs(state: dict[str, str], lang: str) -> tuple[dict[str, Any], Any,
 def map_view_props(state: dict[str, str], lang: str, view: MapView) -> dict[str, Any]:
     """The map's ``view``: colours and hover texts, its label, the inset's label and where a
     click on an area goes (its profile: path prefix, then the view's query string)."""
-    level = state["niveau"]
     return {**view.paint, "unit": view.unit, "label": t("map_graph_label", lang, title=view.title),
-            "inset": t("paris_zoom", lang) if level == "department" else None,
-            "link": [f"/territoire/{LEVEL_SLUG[level]}/", profile_search(state, lang)]}
+            "inset": t("paris_zoom", lang) if state["niveau"] == "department" else None,
+            "link": list(profile_link(state, lang))}
 
 
 def geometry_urls(level: str) -> list[str]:
@@ -236,6 +235,12 @@ def register(app: Dash) -> None:
         lang = lang_of(search)
         state = state_from_controls(PAGE, list(values), lang).state
         return side_outputs(state, lang)
+
+
+def profile_link(state: dict[str, str], lang: str) -> tuple[str, str]:
+    """An area's profile address for a map state: path prefix (the area code follows) and
+    query string (the map and its table link to the same pages)."""
+    return f"/territoire/{LEVEL_SLUG[state['niveau']]}/", profile_search(state, lang)
 
 
 def profile_search(state: dict[str, str], lang: str) -> str:

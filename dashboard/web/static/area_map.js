@@ -27,7 +27,6 @@
     var shapes = {};    // url -> parsed shapes, once arrived
     var pending = {};   // url -> promise of them
     var plotlyLoading = null;  // promise of plotly.js, once its evaluation started
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
 
     function hasScript(url) {
         return Array.prototype.some.call(document.scripts, function (el) {
@@ -63,10 +62,10 @@
         return plotlyLoading;
     }
 
+    /* (the idle scheduler and the save-data wish are prefetch.js's) */
     function loadPlotlyWhenIdle() {
-        var saving = navigator.connection && navigator.connection.saveData;
-        if (!window.Plotly && !plotlyLoading && !saving) {
-            idle(loadPlotly, {timeout: 3000});
+        if (!window.Plotly && !plotlyLoading && !window.dashboard.savingData()) {
+            window.dashboard.idle(loadPlotly, {timeout: 3000});
         }
     }
 

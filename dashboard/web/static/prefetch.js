@@ -7,10 +7,12 @@
     var done = new Set();
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
 
+    /* Whether the visitor asked to save data (then nothing is fetched ahead). */
+    function savingData() { return !!(navigator.connection && navigator.connection.saveData); }
+
     function prefetch() {
         var main = document.getElementById('contenu');
-        var saving = navigator.connection && navigator.connection.saveData;
-        if (!main || !main.dataset.prefetch || saving) { return; }
+        if (!main || !main.dataset.prefetch || savingData()) { return; }
         main.dataset.prefetch.split(' ').forEach(function (url) {
             if (!url || done.has(url)) { return; }
             done.add(url);
@@ -24,4 +26,6 @@
 
     window.dashboard = window.dashboard || {};
     window.dashboard.prefetch = prefetch;
+    window.dashboard.idle = idle;
+    window.dashboard.savingData = savingData;
 })();
