@@ -5,7 +5,9 @@
 (function () {
     'use strict';
     var done = new Set();
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+    // (bound: called as another object's method, requestIdleCallback would refuse)
+    var idle = window.requestIdleCallback ? window.requestIdleCallback.bind(window)
+        : function (fn) { return setTimeout(fn, 200); };
 
     /* Whether the visitor asked to save data (then nothing is fetched ahead). */
     function savingData() { return !!(navigator.connection && navigator.connection.saveData); }
