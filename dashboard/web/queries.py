@@ -89,7 +89,7 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
 
 def local_cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Cache ``fn(*args)`` per release id in this process only (values that don't pickle well:
-    Dash components, patches). Callers must not mutate the returned value."""
+    Dash components, callback answers). Callers must not mutate the returned value."""
 
     @wraps(fn)
     def wrapper(*args: Any) -> T:
