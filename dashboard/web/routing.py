@@ -145,6 +145,9 @@ def register(app: Dash) -> None:
     clientside_callback(
         """function(search) {
             if (search === window._dashboardView) { return window.dash_clientside.no_update; }
+            // the view asked for: back to the one on screen before its answer arrives must
+            // ask for that one again (Dash drops the superseded answer)
+            window._dashboardView = search;
             return {search: search, at: Date.now()};
         }""",
         Output("view-request", "data"), Input("url", "search"), prevent_initial_call=True)

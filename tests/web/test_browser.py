@@ -265,6 +265,32 @@ def test_language_switch(driver: Any, live_url: str) -> None:
     assert urlparse(href).path == "/carte" and "lang=fr" in href and "localisation=lung" in href
 
 
+def test_back_before_the_other_language_arrives(driver: Any, live_url: str) -> None:
+    """Back pressed while the router's answer for the other language is still on its way: the
+    page ends in the language of the address, not in the one the late answer carries."""
+    open_page(driver, live_url + "/carte?localisation=lung")
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 700, "downloadThroughput": -1, "uploadThroughput": -1})
+    try:
+        driver.find_element("id", "lang-switch").click()
+        wait_for(lambda: query(driver).get("lang") == "en", what="English address")
+        driver.back()
+        wait_for(lambda: query(driver).get("lang", "fr") == "fr", what="French address again")
+        time.sleep(2.5)  # both answers, the English one first asked, have arrived
+        wait_for(lambda: driver.execute_script(
+            "return !document.querySelector('[data-dash-is-loading=\"true\"]')"),
+            what="callbacks")
+    finally:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    assert query(driver).get("lang", "fr") == "fr" and query(driver).get("localisation") == "lung"
+    assert driver.execute_script("return document.documentElement.lang") == "fr"
+    assert "Données simulées" in driver.find_element("css selector", ".banner-simulated").text
+    assert "poumon" in driver.find_element("id", "carte-title").text.lower()
+
+
 def test_back_button_restores_the_previous_view(driver: Any, live_url: str) -> None:
     open_page(driver, live_url + "/carte")
     choose(driver, "carte-localisation", "lung")
