@@ -92,17 +92,22 @@ class RateLimited:
         return [body]
 
 
-def from_settings(app: WSGIApp, api_prefix: str, callback_path: str,
+def from_settings(app: WSGIApp, api_prefix: str, callback_paths: str | tuple[str, ...],
                   config: dict[str, Any] | None = None) -> WSGIApp:
-    """Wrap ``app`` with the limits set in ``config`` or the environment (unchanged if none)."""
+    """Wrap ``app`` with the limits set in ``config`` or the environment (unchanged if none):
+    the API's under ``api_prefix``, the callbacks' on each of ``callback_paths`` (one count
+    per path)."""
     config = config or {}
 
     def setting(name: str) -> str:
         return str(config.get(name, os.environ.get(name, DEFAULTS[name])))
 
+    if isinstance(callback_paths, str):
+        callback_paths = (callback_paths,)
+    callback_limit = _limit(setting("CALLBACK_RATE_LIMIT"))
     limits = {prefix: item for prefix, item in (
         (api_prefix, _limit(setting("API_RATE_LIMIT"))),
-        (callback_path, _limit(setting("CALLBACK_RATE_LIMIT")))) if item is not None}
+        *((path, callback_limit) for path in callback_paths)) if item is not None}
     if not limits:
         return app
     uri = config.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL"))

@@ -34,9 +34,11 @@ T = TypeVar("T")
 
 
 def _code_version() -> str:
-    """Short hash of the dashboard's source: cached objects never outlive the code shaping them."""
+    """Short hash of the dashboard's source and texts: cached objects (drawn pages included)
+    never outlive the code and translations shaping them."""
     digest = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.rglob("*.py")):
+    root = Path(__file__).parent
+    for f in sorted([*root.rglob("*.py"), *root.rglob("*.po")]):
         digest.update(f.read_bytes())
     return digest.hexdigest()[:10]
 

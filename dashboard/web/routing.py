@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from dash import Dash, Input, Output, State, clientside_callback, html
 from dash.exceptions import PreventUpdate
+from flask import Response, request
+from plotly.io.json import to_json_plotly
 
 from dashboard.data_access import ReleaseNotFound
 from dashboard.web import queries
@@ -24,7 +29,7 @@ from dashboard.web.pages import (
     territoire,
 )
 from dashboard.web.server import PLOTLY_JS, geometry_url
-from dashboard.web.state import LEVELS, parse, serialise
+from dashboard.web.state import LEVELS, Parsed, parse, serialise
 from dashboard.web.static_tree import plain_parts
 
 LEVEL_SLUGS = {"departement": "department", "region": "region"}
@@ -104,16 +109,38 @@ def preload_urls(path: str, search: str) -> list[str]:
 
 
 def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[str, Any]]:
-    """The page for a URL, and its metadata (title, language, canonical query string)."""
+    """The page for a URL, and its metadata (title, language, canonical query string).
+
+    A canonical address (nothing corrected) is drawn once per release for every worker
+    (:func:`drawn`); an address with stale parameters is drawn each time: its notice names
+    what was asked."""
     route = resolve(pathname)
-    cat = queries.catalog()
+    parsed = _parsed(route, search)
+    if parsed.notes or not is_known_path(pathname or "/"):  # (no cache entry per bad path)
+        return _draw(pathname or "/", route, parsed)
+    return drawn(pathname or "/", serialise(route.page, parsed.state, parsed.lang))
+
+
+def _parsed(route: Route, search: str | None) -> Parsed:
     context = {"niveau": route.args["level"]} if "level" in route.args else None
-    parsed = parse(route.page, search, cat, context)
+    return parse(route.page, search, queries.catalog(), context)
+
+
+@queries.cached
+def drawn(_rid: str, path: str, search: str) -> tuple[Any, dict[str, Any]]:
+    """The page at a canonical address as the router sends it (plain JSON values: they go in
+    the shared cache, so a view drawn by one worker costs the others a lookup, the language
+    switch and an area's profile included once anyone has seen them)."""
+    route = resolve(path)
+    content, meta = _draw(path, route, _parsed(route, search))
+    return json.loads(to_json_plotly(content)), meta
+
+
+def _draw(path: str, route: Route, parsed: Parsed) -> tuple[list[Any], dict[str, Any]]:
     module = PAGES[route.page]
     content, title = module.render(parsed, route.args)
     content = plain_parts(content)
     info = queries.release().info
-    path = pathname or "/"
     meta = {"title": f"{title} — {SITE_NAME[parsed.lang]}", "lang": parsed.lang,
             "search": serialise(route.page, parsed.state, parsed.lang)}
     other = serialise(route.page, parsed.state, "en" if parsed.lang == "fr" else "fr")
@@ -121,8 +148,27 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     return shell(path, parsed.lang, info, content, other, prefetch), meta
 
 
+WARM_PATH = "/_warm"
+
+
+def warm_view() -> Response:
+    """``GET /_warm?to=<path and query string>``: draw that view now, ahead of the click a
+    visitor is about to make (``static/navigation.js``: a pointer resting on a link or an area
+    of the map, a finger on it, the keyboard's focus), so the router finds it drawn. 204, no
+    body; 404 for anything but a page of the site."""
+    target = request.args.get("to", "")
+    parts = urlsplit(target)
+    if (not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc
+            or not is_known_path(parts.path)):
+        return Response(status=404)
+    with contextlib.suppress(ReleaseNotFound):  # the router says so when asked
+        render(parts.path, f"?{parts.query}" if parts.query else "")
+    return Response(status=204, headers={"Cache-Control": "no-store"})
+
+
 def register(app: Dash) -> None:
     """The router callback, the page callbacks and the document-level clientside helpers."""
+    app.server.add_url_rule(WARM_PATH, "warm_view", warm_view)
 
     @app.callback(Output("page", "children"), Output("page-meta", "data"),
                   Input("url", "pathname"), Input("view-request", "data"),

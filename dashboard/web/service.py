@@ -19,7 +19,7 @@ from flask import Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import cache_fallback, health, observability, ratelimit, release_watch
-from dashboard.web import callback_guard, queries, security
+from dashboard.web import callback_guard, queries, routing, security
 from dashboard.web.i18n import LANGS, accepted_lang, t
 
 API_PREFIX = "/api/v1/"
@@ -62,9 +62,11 @@ def install(app: Dash) -> None:
     health.init_app(server, queries.release)
     callback_guard.init_app(app)
     security.init_app(app)
-    callback_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    # (a view drawn ahead of a click costs what the router's callback does: the same limit)
+    callback_paths = (app.config.routes_pathname_prefix + "_dash-update-component",
+                      routing.WARM_PATH)
     server.wsgi_app = ratelimit.from_settings(  # type: ignore[method-assign]
-        server.wsgi_app, API_PREFIX, callback_path, server.config)
+        server.wsgi_app, API_PREFIX, callback_paths, server.config)
     server.wsgi_app = limit_request_line(server.wsgi_app)  # type: ignore[method-assign]
     observability.init_app(server)
 

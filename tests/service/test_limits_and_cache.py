@@ -49,6 +49,18 @@ def test_limits_follow_the_settings() -> None:
     assert call(app, "/api/v1/x")[0].startswith("429")
 
 
+def test_views_drawn_ahead_count_like_callbacks() -> None:
+    """``/_warm`` draws a page as the router's callback does: the callbacks' limit, its own
+    count."""
+    app = from_settings(ok_app, "/api/v1/", ("/_dash-update-component", "/_warm"),
+                        {"API_RATE_LIMIT": "off", "CALLBACK_RATE_LIMIT": "1/minute"})
+    assert call(app, "/_warm")[0].startswith("200")
+    assert call(app, "/_warm")[0].startswith("429")
+    assert call(app, "/_dash-update-component")[0].startswith("200")
+    assert call(app, "/_dash-update-component")[0].startswith("429")
+    assert call(app, "/api/v1/x")[0].startswith("200")
+
+
 class Broken:
     def get(self, key: str) -> Any:
         raise ConnectionError("redis is down")

@@ -36,6 +36,66 @@ def test_every_page_renders(ctx: None, path: str, lang: str) -> None:
     assert ("Données simulées" if lang == "fr" else "Simulated data") in text
 
 
+@pytest.mark.parametrize("path", ["/carte", "/territoire/departement/69", "/evolution"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_drawn_page_is_sent_as_drawn_and_kept_for_every_worker(
+        ctx: None, path: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The router's answer for a canonical address is the page as drawn, kept in the shared
+    cache: another worker (its own memory empty) sends the same bytes without drawing it."""
+    from dashboard.web import routing
+
+    route = routing.resolve(path)
+    parsed = routing._parsed(route, f"?lang={lang}")
+    fresh = routing._draw(path, route, parsed)
+    first = render(path, f"?lang={lang}")
+    assert _json(first) == _json(fresh)
+    queries._local.clear()  # as another worker, or this one after its memory was evicted
+    module = routing.PAGES[route.page]
+    monkeypatch.setattr(module, "render", lambda *a: pytest.fail("drawn again"))
+    assert _json(render(path, f"?lang={lang}")) == _json(fresh)
+    # the address written out in full is the same view
+    assert _json(render(path, first[1]["search"])) == _json(fresh)
+
+
+def test_addresses_with_stale_values_or_bad_paths_are_drawn_each_time(
+        ctx: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrected address's notice names what was asked (drawn for each address); an unknown
+    path leaves no cache entry (no cache growth from made-up paths)."""
+    for asked in ("1850", "1851"):
+        page, meta = render("/carte", f"?periode={asked}")
+        assert asked in _json(page) and "periode=2019-2023" in meta["search"]
+    from dashboard.web import routing
+
+    monkeypatch.setattr(routing, "drawn", lambda *a: pytest.fail("cached"))
+    render("/pas-de-page", "")
+    render("/territoire/departement/999", "?lang=en")
+
+
+def test_a_view_drawn_ahead_of_a_click_is_served_drawn(
+        dash_app: Dash, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``/_warm`` (a pointer resting on a link) draws the view; the router's answer is then a
+    lookup. Only the site's own pages: anything else is a 404 and draws nothing."""
+    from dashboard.web import routing
+
+    client = dash_app.server.test_client()
+    target = "/territoire/departement/13?localisation=lung&lang=en"
+    queries._local.clear()
+    resp = client.get("/_warm", query_string={"to": target})
+    assert resp.status_code == 204 and resp.data == b""
+    assert resp.headers["Cache-Control"] == "no-store"
+    queries._local.clear()  # the click reaches another worker
+    monkeypatch.setattr(routing.PAGES["territoire"], "render",
+                        lambda *a: pytest.fail("drawn again"))
+    with dash_app.server.app_context():
+        page, meta = render("/territoire/departement/13", "?localisation=lung&lang=en")
+    assert meta["lang"] == "en" and "Bouches-du-Rhône" in _json(page)
+    for bad in ("", "carte", "//example.org/carte", "https://example.org/carte",
+                "/api/v1/indicators", "/pas-de-page", "/territoire/departement/999"):
+        assert client.get("/_warm", query_string={"to": bad}).status_code == 404, bad
+    monkeypatch.setattr(routing, "render", lambda *a: pytest.fail("drawn"))
+    assert client.get("/_warm?to=/geo/x/department.json").status_code == 404
+
+
 def test_routes() -> None:
     assert resolve("/territoire/departement/2A").args == {"level": "department", "code": "2A"}
     assert resolve("/territoire/commune/75056").page == "introuvable"

@@ -361,6 +361,43 @@ def test_the_map_tables_area_names_open_their_profiles_from_the_keyboard(
     assert driver.execute_script("return window.__sameDocument === true")
 
 
+WARMED = ("return performance.getEntriesByType('resource').map(e => e.name)"
+          ".filter(n => n.includes('/_warm?to='))"
+          ".map(n => decodeURIComponent(n.split('/_warm?to=')[1]))")
+
+
+def test_a_resting_pointer_has_the_view_drawn_ahead(driver: Any, live_url: str) -> None:
+    """A pointer resting on an area of the map or on the language switch asks the server to
+    draw that view (``/_warm``), once, before the click; passing over the page's other parts
+    asks nothing."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(driver, live_url + "/carte?localisation=lung")
+    wait_for(lambda: map_paths(driver) >= N_DEPARTMENTS, what="map")
+    assert driver.execute_script(WARMED) == []
+    area = driver.find_element("css selector", '#carte-map path.area[data-code="69"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", area)
+    ActionChains(driver).move_to_element(area).pause(0.3).move_by_offset(1, 1).pause(
+        0.3).perform()
+    warmed = wait_for(lambda: driver.execute_script(WARMED), what="profile drawn ahead")
+    assert len(warmed) == 1 and warmed[0].startswith("/territoire/departement/69?")
+    assert "localisation=lung" in warmed[0]
+    switch = driver.find_element("id", "lang-switch")
+    driver.execute_script("window.scrollTo(0, 0)")
+    ActionChains(driver).move_to_element(switch).pause(0.3).perform()
+    wait_for(lambda: len(driver.execute_script(WARMED)) == 2, what="other language drawn")
+    assert "lang=en" in driver.execute_script(WARMED)[1]
+    status = driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/_warm?')).map(e => e.responseStatus)")
+    assert set(status) <= {204}, status
+    switch.click()
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
+             and "Simulated data" in driver.find_element(
+                 "css selector", ".banner-simulated").text, what="English page")
+    assert len(driver.execute_script(WARMED)) == 2  # (the page's own address: never)
+
+
 TIP = ("const t = document.querySelector('#carte-map .area-map-tip');"
        "return t.hidden ? null : t.innerText;")
 

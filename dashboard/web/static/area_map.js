@@ -179,6 +179,7 @@
 
     function AreaMap(props) {
         var ref = React.useRef(null);
+        var pointed = React.useRef(null);  // the area the pointer rests on
         var url = props.shapes;
         var view = props.view || {};
         var state = React.useState(0), bump = state[1];
@@ -204,18 +205,34 @@
             if (ref.current && s) { paint(ref.current, view); }
         }, [s, view]);
         var open = function (event) {
-            var code = event.target.getAttribute && event.target.getAttribute('data-code');
-            var link = view.link;
-            if (code && link && window.dashboard.showAddress) {
-                var address = link[0] + encodeURIComponent(code) + link[1];
+            var address = addressOf(event.target);
+            if (address && window.dashboard.showAddress) {
                 var go = function () { window.dashboard.showAddress(address); };
                 if (plotlyLoading && !window.Plotly) { plotlyLoading.then(go); } else { go(); }
             }
         };
+        var addressOf = function (target) {
+            var code = target && target.getAttribute && target.getAttribute('data-code');
+            return code && view.link ? view.link[0] + encodeURIComponent(code) + view.link[1]
+                : null;
+        };
         var move = function (event) {
             point(ref.current, view, event.target, event.clientX, event.clientY);
+            // the profile drawn ahead of the click (navigation.js): once the pointer rests
+            // on an area, at once under a finger
+            var dashboard = window.dashboard;
+            if (event.type === 'pointerdown' && dashboard.warm) {
+                dashboard.warm(addressOf(event.target));
+            } else if (dashboard.warmAfterRest && event.target !== pointed.current) {
+                pointed.current = event.target;
+                dashboard.warmAfterRest(addressOf(event.target), 'map');
+            }
         };
-        var leave = function () { point(ref.current, view, null, 0, 0); };
+        var leave = function () {
+            point(ref.current, view, null, 0, 0);
+            pointed.current = null;
+            if (window.dashboard.warmAfterRest) { window.dashboard.warmAfterRest(null, 'map'); }
+        };
         return h('div', {id: props.id, ref: ref, className: props.className, style: props.style,
                          onPointerMove: move, onPointerDown: move, onPointerLeave: leave,
                          onClick: open, 'data-shapes': url});
