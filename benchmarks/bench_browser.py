@@ -83,6 +83,14 @@ INSTRUMENT = Path(__file__).with_name("browser_instrument.js")
 RESULTS = ROOT / "benchmarks" / "results"
 LOAD_COLD, LOAD_WARM = "first render, cold cache", "first render, warm cache"
 MAP_CLICK = "map click (area 69)"
+# First visits of a profile: a new area each sample (none of them opened before on that server),
+# clicked at once or after the pointer rested on it as a person's does (the rest is not
+# counted: the time runs from the click).
+NEW_AREAS = ("13", "33", "59", "31", "44", "67", "06", "35", "34", "76", "38", "62", "57", "29",
+             "14", "74")
+MAP_CLICK_NEW = "map click, area not opened before"
+MAP_CLICK_RESTED = "map click, area not opened before, pointer rested 0.3 s"
+REST_S = 0.3
 TIMEOUT_S = 30.0
 # Links that change the view, per page path: (name, kind, CSS selector). Kind "link" stays in
 # the document (dcc.Link, navigation.js); "page" loads a new document. The language switch is on
@@ -111,7 +119,7 @@ class Control:
     """One way to change a page's view: a form control or a link."""
 
     name: str
-    kind: str  # "load", "select", "radio", "checkbox", "link", "page", "click"
+    kind: str  # "load", "select", "radio", "checkbox", "link", "page", "click", "rested-click"
     target: str = ""  # element id, radio name or CSS selector
     values: tuple[str, ...] = ()  # values to choose, one per repeat (form controls)
 
@@ -528,8 +536,8 @@ class Browser:
 
     def change(self, control: Control, value: str = "") -> Sample:
         """Operate a control of the current page and wait until settled."""
-        if control.kind == "click":
-            return self._settle(self._click_area("69"))
+        if control.kind in ("click", "rested-click"):
+            return self._settle(self._click_area(value or "69", control.kind == "rested-click"))
         before = self._doc()
         start = self.driver.execute_script("return window.__bench.act(...arguments)",
                                            control.kind, control.target, value)
@@ -543,8 +551,9 @@ class Browser:
                                "(a 'link' is measured in the document it starts from)")
         return sample
 
-    def _click_area(self, code: str) -> float | None:
-        """A real mouse click (CDP input events) on an area of the map; returns its epoch."""
+    def _click_area(self, code: str, rest: bool = False) -> float | None:
+        """A real mouse click (CDP input events) on an area of the map, after the pointer
+        rested on it for ``REST_S`` if ``rest``; returns the click's epoch."""
         from selenium.webdriver.common.action_chains import ActionChains
 
         # the SVG map, or the plotly map of a reference tree before it
@@ -559,7 +568,8 @@ class Browser:
         self.driver.execute_script("window.scrollTo(0, 0); "
                                    "arguments[0].scrollIntoView({block: 'center'})", path)
         self.driver.execute_script("window.__bench.arm('click')")
-        ActionChains(self.driver).move_to_element(path).click().perform()
+        ActionChains(self.driver).move_to_element(path).pause(REST_S if rest else 0).click(
+        ).perform()
         return self.driver.execute_script("return window.__bench.inputEpoch()")
 
 
@@ -644,6 +654,8 @@ def page_controls(browser: Browser, path: str, repeat: int) -> list[Control]:
     out += [Control(name, kind, sel) for name, kind, sel in LINKS.get(path, [])]
     if path == "/carte":
         out.append(Control(MAP_CLICK, "click"))
+        out.append(Control(MAP_CLICK_NEW, "click", values=new_areas(0, repeat)))
+        out.append(Control(MAP_CLICK_RESTED, "rested-click", values=new_areas(1, repeat)))
     out.append(Control(*LANG_SWITCH))
     return out
 
@@ -666,8 +678,16 @@ def measure_page(browser: Browser, targets: Sequence[Target], path: str, lang: s
         print(f"  {url}: round {r + 1}/{repeat} done", file=sys.stderr)
 
 
+def new_areas(which: int, repeat: int) -> tuple[str, ...]:
+    """Areas for the first-visit rows: ``which`` 0 or 1 takes every other one of NEW_AREAS
+    (the two rows never share an area), one per sample (again from the first past 8)."""
+    pool = NEW_AREAS[which::2]
+    return tuple(pool[i % len(pool)] for i in range(repeat))
+
+
 def _label(c: Control) -> str:
-    return c.name if c.kind in ("click", "page", "link") else f"{c.name} ({c.kind})"
+    return c.name if c.kind in ("click", "rested-click", "page", "link") else \
+        f"{c.name} ({c.kind})"
 
 
 def print_results(targets: Sequence[Target]) -> None:

@@ -41,6 +41,13 @@ def test_alternatives_are_spread_and_never_the_current_value() -> None:
     assert bench_browser.alternatives(["a"], "a", 3) == ()
 
 
+def test_first_visit_rows_never_share_an_area() -> None:
+    a, b = bench_browser.new_areas(0, 8), bench_browser.new_areas(1, 8)
+    assert len(set(a)) == len(set(b)) == 8 and not set(a) & set(b)
+    assert "69" not in a + b  # the area of the row whose profile is drawn once
+    assert bench_browser.new_areas(0, 10)[8:] == a[:2]
+
+
 def test_trace_spec() -> None:
     assert bench_browser.parse_trace_spec("/carte:carte-niveau") == ("/carte?lang=fr",
                                                                      "carte-niveau")

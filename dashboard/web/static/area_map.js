@@ -219,9 +219,9 @@
         var move = function (event) {
             point(ref.current, view, event.target, event.clientX, event.clientY);
             // the profile drawn ahead of the click (navigation.js): once the pointer rests
-            // on an area, at once under a finger
+            // on an area, at once under a finger (it gives no hover)
             var dashboard = window.dashboard;
-            if (event.type === 'pointerdown' && dashboard.warm) {
+            if (event.type === 'pointerdown' && event.pointerType !== 'mouse' && dashboard.warm) {
                 dashboard.warm(addressOf(event.target));
             } else if (dashboard.warmAfterRest && event.target !== pointed.current) {
                 pointed.current = event.target;

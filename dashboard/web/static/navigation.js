@@ -101,7 +101,7 @@
     }
     function addressOf(target) {
         var link = target && target.closest && target.closest('a[href]');
-        if (!link || link.hasAttribute('download') ||
+        if (!link || typeof link.href !== 'string' || link.hasAttribute('download') ||
             (link.target && link.target !== '_self')) { return null; }
         var url = new URL(link.href, window.location.href);
         if (url.origin !== window.location.origin || SKIP.test(url.pathname) ||
@@ -117,7 +117,8 @@
         if (event.pointerType !== 'touch') { warmAfterRest(addressOf(event.target), 'links'); }
     });
     document.addEventListener('pointerdown', function (event) {
-        warm(addressOf(event.target));
+        // a finger gives no hover; a mouse has rested on the link already
+        if (event.pointerType !== 'mouse') { warm(addressOf(event.target)); }
     }, {passive: true});
     document.addEventListener('focusin', function (event) {
         // the keyboard's focus only (not the focus a script gives back after a change)
