@@ -149,6 +149,20 @@ class AreaMap(BrowserComponent):
         super().__init__(shapes=shapes, view=view, **kwargs)
 
 
+class InView(BrowserComponent):
+    """Its children mounted once the box comes near the view (within a quarter of the
+    window's height, or when the page is printed), an empty box of ``style`` until then
+    (``static/figures_in_view.js``): a chart below the fold costs no plotly drawing, not even
+    of an empty frame, before the reader scrolls to it."""
+
+    _type = "InView"
+    _prop_names: ClassVar[list[str]] = ["id", "className", "style", "children"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, children: Any, **kwargs: Any) -> None:
+        super().__init__(children=children, **kwargs)
+
+
 def data_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str,
                numeric: Sequence[bool] | None = None, stack: bool = False,
                links: Sequence[str | None] | None = None) -> DataTable:
@@ -240,25 +254,22 @@ def graph_style(figure: dict[str, Any]) -> dict[str, str]:
     return {"height": f"{height}px"} if height else {}
 
 
-# What a chart drawn when in view shows before: nothing (no axes), at the chart's height.
-UNDRAWN = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-
-
 def figure_block(graph_: Component, label: str, summary: Any, table: Any,
                  summary_id: str | None = None, table_id: str | None = None,
                  draw_in_view: bool = False) -> html.Figure:
     """A chart with its text alternative: a generated summary and the data table, and, for a
     plotly chart, the store of its next figure (see :func:`pages.shared.register_figure_in_view`);
-    ``draw_in_view``: its first figure too goes through the store (a chart below the fold)."""
+    ``draw_in_view``: the chart is mounted, and drawn, when it comes near the view (a chart
+    below the fold, :class:`InView`)."""
     caption_kw = {"id": summary_id} if summary_id else {}
     table_kw = {"id": table_id} if table_id else {}
-    first = None
-    if draw_in_view:
-        first, graph_.figure = graph_.figure, UNDRAWN
     plotly = isinstance(graph_, dcc.Graph)
+    shown: Any = graph_
+    if draw_in_view:
+        shown = InView(graph_, id=f"{graph_.id}-box", className="in-view", style=graph_.style)
     return html.Figure(className="chart", **{"aria-label": label}, children=[
-        graph_,
-        dcc.Store(id=f"{graph_.id}-next", data=first) if plotly else None,
+        shown,
+        dcc.Store(id=f"{graph_.id}-next") if plotly else None,
         html.Figcaption(className="chart-summary", children=summary, **caption_kw),
         html.Div(children=table, **table_kw),
     ])

@@ -224,11 +224,13 @@ def register(app: Dash) -> None:
                 const relang = window._dashboardLang && window._dashboardLang !== meta.lang;
                 window._dashboardLang = meta.lang;
                 const again = relang && document.getElementById('lang-switch');
+                window.dashboard.focusing = true;  // no intent: nothing drawn ahead for it
                 if (again) { again.focus(); }
                 else if (window._dashboardPage && window._dashboardPage !== meta.title) {
                     const main = document.getElementById('contenu');
                     if (main) { main.focus({preventScroll: false}); }
                 }
+                window.dashboard.focusing = false;
                 window._dashboardPage = meta.title;
                 if (window.dashboard && window.dashboard.prefetch) { window.dashboard.prefetch(); }
                 document.querySelectorAll('.site-nav a').forEach(function(a) {

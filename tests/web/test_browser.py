@@ -509,6 +509,9 @@ PLOT_DATA = ("const p = document.querySelector('#' + arguments[0] + ' .js-plotly
              "return p && p.data ? JSON.stringify(p.data.map(t => [t.x, t.y])) : null;")
 
 
+SCROLL_TO_BOX = "document.getElementById(arguments[0] + '-box').scrollIntoView()"
+
+
 def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str) -> None:
     """A chart far below is drawn when the reader scrolls to it; a filter change redraws at
     once the charts on screen, one far below waits likewise, its summary and table changing
@@ -516,8 +519,15 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     open_page(driver, live_url + "/territoire/departement/69")
     funnel = "territoire-funnel_fig"
     time.sleep(0.3)
-    assert driver.execute_script(PLOT_DATA, funnel) == "[]"  # below the fold: not drawn yet
-    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    # below the fold: not even mounted (no plotly drawing), an empty box of its height
+    assert driver.execute_script(PLOT_DATA, funnel) is None
+    assert not driver.find_elements("id", funnel)
+    box = driver.execute_script(
+        "const b = document.getElementById(arguments[0] + '-box');"
+        "return b && !b.firstChild"
+        " && [b.getBoundingClientRect().height, b.getBoundingClientRect().top];", funnel)
+    assert box and box[0] > 200 and box[1] > driver.execute_script("return innerHeight"), box
+    driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
              what="funnel drawn when seen")
     driver.execute_script("window.scrollTo(0, 0)")
@@ -528,7 +538,7 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
              what="funnel summary")
     time.sleep(0.3)
     assert driver.execute_script(PLOT_DATA, funnel) == before  # out of view: not yet drawn
-    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) != before, what="funnel redrawn")
     # printing draws the charts still waiting
     trend = "territoire-trend_fig"
@@ -553,7 +563,7 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     driver.find_element("id", "lang-switch").click()
     wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en",
              what="English page")
-    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", funnel)
+    driver.execute_script(SCROLL_TO_BOX, funnel)
     time.sleep(0.5)
     names = driver.execute_script(
         "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot').data"

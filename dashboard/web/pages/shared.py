@@ -151,10 +151,9 @@ def figure_output(graph_id: str) -> Output:
 
 
 def register_figure_in_view(app: Dash, graph_id: str) -> None:
-    """Draw the figures written through :func:`figure_output` when the chart is in view; also
-    run when the page is drawn: a chart the page puts below the fold
-    (``figure_block(..., draw_in_view=True)``) has its first figure there, and a figure still
-    waiting from before is forgotten."""
+    """Draw the figures written through :func:`figure_output` when the chart is in view (a
+    chart not mounted yet, see :class:`components.InView`, takes it at once); also run when
+    the page is drawn: a figure still waiting from before is forgotten."""
     clientside_callback(
         f"function(figure) {{ return window.dashboard.figureWhenVisible('{graph_id}', figure); }}",
         Output(graph_id, "figure"), Input(f"{graph_id}-next", "data"))

@@ -1,8 +1,11 @@
 /* Charts out of view are drawn when they come into view: a filter change redraws the charts
  * on screen (or near it) at once and only remembers the new figure of the others, drawn when
- * the reader scrolls to them (or prints the page); so are the first figures of the charts a
- * page puts below the fold. Their summaries and data tables, which are text, change at once.
- * Charts are found by id when the view moves (dcc.Graph may replace its element meanwhile). */
+ * the reader scrolls to them (or prints the page). A chart a page puts below the fold is in an
+ * InView box (components.InView): an empty box of its height until it comes near the view,
+ * then the chart, mounted and drawn with its latest figure (plotly took 20-110 ms to draw even
+ * an empty frame when the page was drawn). Their summaries and data tables, which are text,
+ * change at once. Charts are found by id when the view moves (dcc.Graph may replace its
+ * element meanwhile; a chart not mounted yet takes the figure at once, drawn when mounted). */
 (function () {
     'use strict';
     var pending = {};  // graph id -> the latest figure not drawn yet
@@ -47,10 +50,36 @@
         return window.dash_clientside.no_update;
     }
 
+    var React = window.React;
+    /* Its children once it is near the view (as ``near``), or the page printed; until then an
+     * empty box (``style`` gives it the chart's height). */
+    function InView(props) {
+        var ref = React.useRef(null);
+        var state = React.useState(false), shown = state[0], show = state[1];
+        React.useEffect(function () {
+            if (shown) { return undefined; }
+            var now = function () { show(true); };
+            if (!window.IntersectionObserver) { now(); return undefined; }
+            var margin = (MARGIN * 100) + '%';
+            var observer = new window.IntersectionObserver(function (entries) {
+                if (entries.some(function (e) { return e.isIntersecting; })) { now(); }
+            }, {rootMargin: margin + ' 0px ' + margin + ' 0px'});
+            observer.observe(ref.current);
+            window.addEventListener('beforeprint', now);
+            return function () {
+                observer.disconnect();
+                window.removeEventListener('beforeprint', now);
+            };
+        }, [shown]);
+        return React.createElement('div', {id: props.id, ref: ref, className: props.className,
+                                           style: props.style}, shown ? props.children : null);
+    }
+
     window.addEventListener('scroll', schedule, {passive: true});
     window.addEventListener('resize', schedule);
     document.addEventListener('toggle', schedule, true);  // a <details> opened or closed above
     window.addEventListener('beforeprint', function () { Object.keys(pending).forEach(draw); });
     window.dashboard = window.dashboard || {};
     window.dashboard.figureWhenVisible = figureWhenVisible;
+    window.dashboard.InView = InView;
 })();

@@ -121,8 +121,10 @@
         if (event.pointerType !== 'mouse') { warm(addressOf(event.target)); }
     }, {passive: true});
     document.addEventListener('focusin', function (event) {
-        // the keyboard's focus only (not the focus a script gives back after a change)
+        // the keyboard's focus only (not the focus the router gives back after a change)
         var target = event.target;
-        if (target.matches && target.matches(':focus-visible')) { warm(addressOf(target)); }
+        if (!window.dashboard.focusing && target.matches && target.matches(':focus-visible')) {
+            warm(addressOf(target));
+        }
     });
 })();
