@@ -527,9 +527,13 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
         "return b && !b.firstChild"
         " && [b.getBoundingClientRect().height, b.getBoundingClientRect().top];", funnel)
     assert box and box[0] > 200 and box[1] > driver.execute_script("return innerHeight"), box
+    # no chart mounted yet: plotly.js is evaluated when the browser is idle, for the charts
+    wait_for(lambda: driver.execute_script("return !!window.Plotly"), what="plotly.js")
     driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
              what="funnel drawn when seen")
+    assert driver.execute_script(  # evaluated once (dcc.Graph used the one loaded)
+        "return document.querySelectorAll('script[src*=\"plotly.min.js\"]').length") == 1
     driver.execute_script("window.scrollTo(0, 0)")
     before = driver.execute_script(PLOT_DATA, funnel)
     text = driver.find_element("id", "territoire-funnel_text").text

@@ -11,13 +11,9 @@
  * opens its profile (`view.link`: path prefix and query string). The map is one image for
  * assistive technologies (its label names the view); the data table below has every number.
  *
- * The map needs no plotly.js, the profiles it opens do: once the map is drawn, plotly.js
- * (fetched when idle, see prefetch.js) is evaluated when the browser is idle, the way dcc.Graph
- * would load it (a script from `window._dashPlotlyJSURL`; dcc.Graph uses `window.Plotly` when
- * there is one), and so is dcc.Graph's own code (its webpack chunk `async-graph.js`, beside
- * dcc's bundle: a chunk run by a script element is installed, webpack does not load it again).
- * A click while they load waits for them (else dcc.Graph would load plotly.js a second time).
- * Nothing is loaded when the visitor asked to save data. */
+ * The map needs no plotly.js, the profiles it opens do: once the map is drawn, plotly.js is
+ * evaluated when the browser is idle (prefetch.js, loadPlotlyWhenIdle); a click while it loads
+ * waits for it. */
 (function () {
     'use strict';
     var React = window.React;
@@ -26,48 +22,6 @@
     var LABEL_PX = 12;  // the inset's label, in screen pixels at any size of the map
     var shapes = {};    // url -> parsed shapes, once arrived
     var pending = {};   // url -> promise of them
-    var plotlyLoading = null;  // promise of plotly.js, once its evaluation started
-
-    function hasScript(url) {
-        return Array.prototype.some.call(document.scripts, function (el) {
-            return el.getAttribute('src') === url;
-        });
-    }
-
-    /* A script run now (a promise, resolved when run or failed). */
-    function run(url) {
-        return new Promise(function (resolve) {
-            var script = document.createElement('script');
-            script.src = url;
-            script.async = true;
-            script.onload = script.onerror = function () { resolve(); };
-            document.head.appendChild(script);
-        });
-    }
-
-    /* dcc.Graph's chunk URL: beside dcc's bundle (whatever the site's path prefix). */
-    function graphChunk() {
-        var dcc = document.querySelector('script[src*="/dcc/dash_core_components."]');
-        var src = dcc && dcc.getAttribute('src');
-        return src ? src.slice(0, src.lastIndexOf('/') + 1) + 'async-graph.js' : null;
-    }
-
-    /* plotly.js and dcc.Graph's chunk evaluated now (a promise, resolved when done). */
-    function loadPlotly() {
-        var url = window._dashPlotlyJSURL;
-        // (a page opened since whose dcc.Graph loads plotly.js itself is left alone)
-        if (window.Plotly || plotlyLoading || !url || hasScript(url)) { return plotlyLoading; }
-        var chunk = graphChunk();
-        plotlyLoading = Promise.all([run(url), chunk && !hasScript(chunk) ? run(chunk) : null]);
-        return plotlyLoading;
-    }
-
-    /* (the idle scheduler and the save-data wish are prefetch.js's) */
-    function loadPlotlyWhenIdle() {
-        if (!window.Plotly && !plotlyLoading && !window.dashboard.savingData()) {
-            window.dashboard.idle(loadPlotly, {timeout: 3000});
-        }
-    }
 
     /* The shapes at `url`, fetched once per page (a failed fetch is tried again next time). */
     function load(url) {
@@ -195,7 +149,7 @@
             if (!root || !s) { return undefined; }
             root.innerHTML = markup(s);
             placeLabel(root, s);
-            loadPlotlyWhenIdle();
+            window.dashboard.loadPlotlyWhenIdle();
             if (!window.ResizeObserver) { return undefined; }
             var observer = new window.ResizeObserver(function () { placeLabel(root, s); });
             observer.observe(root);
@@ -207,8 +161,9 @@
         var open = function (event) {
             var address = addressOf(event.target);
             if (address && window.dashboard.showAddress) {
-                var go = function () { window.dashboard.showAddress(address); };
-                if (plotlyLoading && !window.Plotly) { plotlyLoading.then(go); } else { go(); }
+                window.dashboard.whenPlotlyReady(function () {
+                    window.dashboard.showAddress(address);
+                });
             }
         };
         var addressOf = function (target) {

@@ -58,7 +58,10 @@
         var state = React.useState(false), shown = state[0], show = state[1];
         React.useEffect(function () {
             if (shown) { return undefined; }
-            var now = function () { show(true); };
+            window.dashboard.loadPlotlyWhenIdle();  // the chart then draws without waiting
+            var now = function () {
+                window.dashboard.whenPlotlyReady(function () { show(true); });
+            };
             if (!window.IntersectionObserver) { now(); return undefined; }
             var margin = (MARGIN * 100) + '%';
             var observer = new window.IntersectionObserver(function (entries) {
