@@ -114,11 +114,12 @@ def render(pathname: str | None, search: str | None) -> tuple[list[Any], dict[st
     A canonical address (nothing corrected) is drawn once per release for every worker
     (:func:`drawn`); an address with stale parameters is drawn each time: its notice names
     what was asked."""
-    route = resolve(pathname)
+    path = pathname or "/"
+    route = resolve(path)
     parsed = _parsed(route, search)
-    if parsed.notes or not is_known_path(pathname or "/"):  # (no cache entry per bad path)
-        return _draw(pathname or "/", route, parsed)
-    return drawn(pathname or "/", serialise(route.page, parsed.state, parsed.lang))
+    if parsed.notes or not is_known_path(path):  # (no cache entry per bad path)
+        return _draw(path, route, parsed)
+    return drawn(path, serialise(route.page, parsed.state, parsed.lang))
 
 
 def _parsed(route: Route, search: str | None) -> Parsed:

@@ -158,6 +158,12 @@
         React.useLayoutEffect(function () {
             if (ref.current && s) { paint(ref.current, view); }
         }, [s, view]);
+        // the profile of the area at `target`, in the view's terms (null: no area)
+        var addressOf = function (target) {
+            var code = target && target.getAttribute && target.getAttribute('data-code');
+            return code && view.link ? view.link[0] + encodeURIComponent(code) + view.link[1]
+                : null;
+        };
         var open = function (event) {
             var address = addressOf(event.target);
             if (address && window.dashboard.showAddress) {
@@ -165,11 +171,6 @@
                     window.dashboard.showAddress(address);
                 });
             }
-        };
-        var addressOf = function (target) {
-            var code = target && target.getAttribute && target.getAttribute('data-code');
-            return code && view.link ? view.link[0] + encodeURIComponent(code) + view.link[1]
-                : null;
         };
         var move = function (event) {
             point(ref.current, view, event.target, event.clientX, event.clientY);
