@@ -19,7 +19,8 @@ MISSING = "—"
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
-def _is_missing(x: Any) -> bool:
+def is_missing(x: Any) -> bool:
+    """``None``, NaN or anything that is not a number."""
     if x is None:
         return True
     try:
@@ -35,7 +36,7 @@ def colon(lang: str = "fr") -> str:
 
 def fmt_number(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) -> str:
     """Format a number with grouped thousands; ``—`` when missing."""
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     value = float(x)
     if value == 0:
@@ -72,7 +73,7 @@ def fmt_int(x: Any, lang: str = "fr") -> str:
 
 def fmt_percent(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False) -> str:
     """Format a percentage: ``12,3 %`` (fr) or ``12.3%`` (en)."""
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     number = fmt_number(x, lang, decimals, sign)
     return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
@@ -81,7 +82,7 @@ def fmt_percent(x: Any, lang: str = "fr", decimals: int = 1, sign: bool = False)
 def fmt_interval(low: Any, high: Any, lang: str = "fr", decimals: int = 1,
                  percent: bool = False) -> str:
     """Format a 95% confidence interval: ``IC 95 % : 1,2 à 3,4`` / ``95% CI: 1.2 to 3.4``."""
-    if _is_missing(low) or _is_missing(high):
+    if is_missing(low) or is_missing(high):
         return ""
     f = fmt_percent if percent else fmt_number
     lo, hi = f(low, lang, decimals), f(high, lang, decimals)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 
-from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import Indicator
 
@@ -40,16 +43,16 @@ def map_summary(df: pd.DataFrame, ind: Indicator, level: str, measure: str, lang
     return sentences
 
 
-def trend_summary(name: str, df: pd.DataFrame, col: str, label: str, lang: str,
+def trend_summary(name: str, rows: Sequence[Mapping[str, Any]], col: str, label: str, lang: str,
                   decimals: int = 1) -> str | None:
-    """« France : taux … de X en 2019 à Y en 2023. »"""
-    d = df.dropna(subset=[col])
-    if d.empty:
+    """« France : taux … de X en 2019 à Y en 2023. » (``rows``: an area's rows by period)."""
+    d = [r for r in rows if not is_missing(r[col])]
+    if not d:
         return None
-    first, last = d.iloc[0], d.iloc[-1]
+    first, last = d[0], d[-1]
 
-    def period(r: pd.Series) -> str:
-        a, b = int(r.year_start), int(r.year_end)
+    def period(r: Mapping[str, Any]) -> str:
+        a, b = int(r["year_start"]), int(r["year_end"])
         return str(a) if a == b else f"{a}–{b}"
 
     return t("trends_summary", lang, name=name, indicator=label.lower(),

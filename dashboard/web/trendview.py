@@ -33,24 +33,45 @@ def _apc(value: Any, low: Any, high: Any, lang: str) -> str:
     return f"{text} ({ci})" if ci else text
 
 
-def trend_rows(areas: list[Area], measure: str, site: str, sex: str, lang: str) -> list[list[str]]:
-    """One row per area: label, AAPC, AAPC of the last 5 years, segments (APC)."""
-    rows = []
-    for a in areas:
-        tr = queries.trend(measure, site, sex, a.level, a.code)
-        if not tr or tr.get("status") != "published":
-            rows.append([a.name, t("trend_none", lang), "", "", ""])
-            continue
-        segs = queries.trend_segments(measure, site, sex, a.level, a.code)
-        seg_text = ("\u202f; " if lang == "fr" else "; ").join(
-            f"{int(s.year_start)}–{int(s.year_end)}{colon(lang)}"
-            f"{_apc(s.apc, s.apc_low, s.apc_high, lang)}"
-            for s in segs.itertuples())
-        rows.append([a.name, trend_label(tr.get("label"), lang),
-                     _apc(tr.get("aapc"), tr.get("aapc_low"), tr.get("aapc_high"), lang),
-                     _apc(tr.get("aapc_last5"), tr.get("aapc_last5_low"),
-                          tr.get("aapc_last5_high"), lang), seg_text])
-    return rows
+@dataclass(frozen=True)
+class SeriesData:
+    """What the trend views show of one area's series, as plain values (no language): its
+    indicator rows by period, its fitted rates (single years), its trend and segments."""
+
+    rows: tuple[dict[str, Any], ...]
+    fitted: tuple[tuple[int, float], ...]
+    trend: dict[str, Any] | None
+    segments: tuple[dict[str, Any], ...]
+
+
+@queries.local_cached
+def series_data(measure: str, site: str, sex: str, level: str, code: str,
+                pooled: bool) -> SeriesData:
+    """One area's :class:`SeriesData`, kept in this process (a change of one compared area
+    reads only that area; pandas took ~25 ms per area for these few rows). Not to mutate."""
+    fitted = () if pooled else tuple(
+        (int(year), float(value)) for year, value in
+        queries.trend_fitted(measure, site, sex, level, code).itertuples(index=False))
+    trend = queries.trend(measure, site, sex, level, code)
+    published = trend is not None and trend.get("status") == "published"
+    segments = queries.trend_segments(measure, site, sex, level, code) if published else None
+    return SeriesData(
+        tuple(queries.series(measure, site, sex, level, code, pooled).to_dict("records")),
+        fitted, trend, tuple(segments.to_dict("records")) if segments is not None else ())
+
+
+def trend_row(name: str, data: SeriesData, lang: str) -> list[str]:
+    """Label, AAPC, AAPC of the last 5 years and segments (APC) of one area."""
+    tr = data.trend
+    if not tr or tr.get("status") != "published":
+        return [name, t("trend_none", lang), "", "", ""]
+    seg_text = ("\u202f; " if lang == "fr" else "; ").join(
+        f"{int(s['year_start'])}–{int(s['year_end'])}{colon(lang)}"
+        f"{_apc(s['apc'], s['apc_low'], s['apc_high'], lang)}" for s in data.segments)
+    return [name, trend_label(tr.get("label"), lang),
+            _apc(tr.get("aapc"), tr.get("aapc_low"), tr.get("aapc_high"), lang),
+            _apc(tr.get("aapc_last5"), tr.get("aapc_last5_low"), tr.get("aapc_last5_high"),
+                 lang), seg_text]
 
 
 @dataclass
@@ -59,6 +80,8 @@ class TrendView:
     summary: list[str]
     trend_table: DataTable
     data_table: html.Details
+    rates: list[dict[str, Any]]  # the indicator rows shown (for the download links)
+    trends: list[dict[str, Any]]  # the areas' trends, where fitted
 
 
 def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: str,
@@ -69,19 +92,17 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
     summary: list[str] = []
     data_rows: list[list[str]] = []
     others = iter(range(1, len(areas) + 1))
-    for a in areas:
-        df = queries.series(measure, site, sex, a.level, a.code, pooled)
-        fitted = None
-        if indicator == "asr_world" and not pooled:
-            fitted = queries.trend_fitted(measure, site, sex, a.level, a.code)
+    found = [series_data(measure, site, sex, a.level, a.code, pooled) for a in areas]
+    for a, data in zip(areas, found, strict=True):
         col = colour(0 if a.level == "country" else next(others))
-        traces += series_traces(df, indicator, a.name, col, pooled, fitted,
+        traces += series_traces(data.rows, indicator, a.name, col, pooled,
+                                data.fitted if indicator == "asr_world" else (),
                                 t("fitted", lang), lang)
-        sentence = trend_summary(a.name, df, indicator, ind.label(lang, measure), lang,
+        sentence = trend_summary(a.name, data.rows, indicator, ind.label(lang, measure), lang,
                                  ind.decimals)
         if sentence:
             summary.append(sentence)
-        for r in df.to_dict("records"):
+        for r in data.rows:
             period = period_label((r["year_start"], r["year_end"]))
             published = r["status"] == "published"
             data_rows.append([f"{a.name}, {period}",
@@ -98,7 +119,9 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
                        data_rows, caption)
     ttable = data_table([t("area", lang), t("trend_label", lang), t("aapc", lang),
                          t("aapc_last5", lang), t("segments", lang)],
-                        trend_rows(areas, measure, site, sex, lang),
+                        [trend_row(a.name, d, lang) for a, d in zip(areas, found, strict=True)],
                         t("trend_table_title", lang), [False, False, True, True, False],
                         stack=True)
-    return TrendView(fig, summary, ttable, table_details(table, lang))
+    return TrendView(fig, summary, ttable, table_details(table, lang),
+                     [r for data in found for r in data.rows],
+                     [data.trend for data in found if data.trend])

@@ -194,3 +194,49 @@ def test_ranking_frame_is_the_same_for_every_view_of_a_level() -> None:
         widths.append((data["labelWidth"], len(data["rows"])))
     assert widths[0] == widths[1] == (183, 3)
     assert label_margin(pd.Series(names)) == 183  # 23 characters × 7.4 px + 12
+
+
+def _period_rows() -> list[dict[str, object]]:
+    """Three periods of an area: the middle one suppressed (no value, no limits)."""
+    return [
+        {"year_start": 2015, "year_end": 2019, "status": "published", "asr_world": 310.04,
+         "asr_world_low": 301.2, "asr_world_high": 318.9},
+        {"year_start": 2016, "year_end": 2020, "status": "suppressed", "asr_world": None,
+         "asr_world_low": float("nan"), "asr_world_high": None},
+        {"year_start": 2017, "year_end": 2021, "status": "published", "asr_world": 322.5,
+         "asr_world_low": 313.7, "asr_world_high": 331.6},
+    ]
+
+
+def test_series_traces_draw_the_published_periods_at_their_middle() -> None:
+    from dashboard.web.figures.trends import series_traces
+
+    low, high, line = series_traces(_period_rows(), "asr_world", "Rhône", "#d55e00", True,
+                                    [(2019, 300.0)], "tendance", "fr")
+    assert line["x"] == low["x"] == high["x"] == [2017.0, 2019.0]  # pooled: mid-period
+    assert line["y"] == [310.04, 322.5] and line["text"] == ["2015–2019", "2017–2021"]
+    assert low["y"] == [301.2, 313.7] and high["y"] == [318.9, 331.6]
+    assert high["fill"] == "tonexty" and high["fillcolor"] == "rgba(213,94,0,0.18)"
+    assert "\u202f: " in line["hovertemplate"]  # French colon; no fitted line when pooled
+
+
+def test_series_traces_add_the_fitted_line_of_single_years() -> None:
+    from dashboard.web.figures.trends import series_traces
+
+    rows = [{"year_start": y, "year_end": y, "status": "published", "asr_world": v}
+            for y, v in [(2020, 10.0), (2021, 11.456)]]
+    line, fitted = series_traces(rows, "asr_world", "France", "#000091", False,
+                                 [(2020, 10.123), (2021, 11.0)], "trend", "en")
+    assert line["x"] == [2020, 2021] and line["y"] == [10.0, 11.46]  # no limits: no band
+    assert fitted["name"] == "France — trend" and fitted["y"] == [10.12, 11.0]
+    assert fitted["line"]["dash"] == "dot"
+
+
+def test_trend_summary_names_the_first_and_last_published_periods() -> None:
+    from dashboard.web.summaries import trend_summary
+
+    text = trend_summary("Rhône", _period_rows(), "asr_world", "Taux standardisé", "fr")
+    assert text is not None
+    assert "2015–2019" in text and "2017–2021" in text
+    assert "310,0" in text and "322,5" in text
+    assert trend_summary("Rhône", _period_rows()[1:2], "asr_world", "Taux", "fr") is None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from dashboard.web.figures.common import SERIES, axis, base_layout
-from dashboard.web.formatting import colon
+from dashboard.web.formatting import colon, is_missing
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -16,32 +15,40 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def series_traces(df: pd.DataFrame, col: str, name: str, colour: str, pooled: bool,
-                  fitted: pd.DataFrame | None, fitted_label: str,
+def _rounded(rows: Sequence[Mapping[str, Any]], col: str) -> list[float | None]:
+    return [None if is_missing(v) else round(v, 2) for v in (r.get(col) for r in rows)]
+
+
+def series_traces(rows: Sequence[Mapping[str, Any]], col: str, name: str, colour: str,
+                  pooled: bool, fitted: Sequence[tuple[int, float]], fitted_label: str,
                   lang: str = "fr") -> list[dict[str, Any]]:
-    """Band (low/high), observed line and, if any, the fitted joinpoint line of one area."""
-    d = df.dropna(subset=[col])
-    x = ((d.year_start + d.year_end) / 2).tolist() if pooled else d.year_end.tolist()
-    period = [f"{a}–{b}" if a != b else str(a) for a, b in zip(d.year_start, d.year_end,
-                                                               strict=True)]
+    """Band (low/high), observed line and, if any, the fitted joinpoint line of one area.
+
+    ``rows``: the area's indicator rows by period (``year_start``, ``year_end``, ``col`` and
+    its ``_low``/``_high`` limits); ``fitted``: (year, fitted rate) pairs, drawn for single
+    years only."""
+    d = [r for r in rows if not is_missing(r[col])]
+    x = [(r["year_start"] + r["year_end"]) / 2 if pooled else r["year_end"] for r in d]
+    period = [f"{r['year_start']}–{r['year_end']}" if r["year_start"] != r["year_end"]
+              else str(r["year_start"]) for r in d]
     traces: list[dict[str, Any]] = []
-    low, high = f"{col}_low", f"{col}_high"
-    if low in d and high in d and d[low].notna().any():
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": d[low].round(2).tolist(),
+    low, high = _rounded(d, f"{col}_low"), _rounded(d, f"{col}_high")
+    if any(v is not None for v in low) and any(v is not None for v in high):
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": low,
                        "line": {"width": 0}, "hoverinfo": "skip", "showlegend": False,
                        "legendgroup": name})
-        traces.append({"type": "scatter", "mode": "lines", "x": x,
-                       "y": d[high].round(2).tolist(), "fill": "tonexty",
-                       "fillcolor": _rgba(colour, 0.18), "line": {"width": 0},
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": high,
+                       "fill": "tonexty", "fillcolor": _rgba(colour, 0.18), "line": {"width": 0},
                        "hoverinfo": "skip", "showlegend": False, "legendgroup": name})
     traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
-                   "y": d[col].round(2).tolist(), "text": period, "legendgroup": name,
+                   "y": _rounded(d, col), "text": period, "legendgroup": name,
                    "line": {"color": colour, "width": 2.5}, "marker": {"size": 7},
                    "hovertemplate": f"<b>{name}</b><br>%{{text}}{colon(lang)}%{{y:,.1f}}"
                                     "<extra></extra>"})
-    if fitted is not None and not fitted.empty and not pooled:
+    if fitted and not pooled:
         traces.append({"type": "scatter", "mode": "lines", "name": f"{name} — {fitted_label}",
-                       "x": fitted.year.tolist(), "y": fitted.asr_world_fitted.round(2).tolist(),
+                       "x": [year for year, _ in fitted],
+                       "y": [round(value, 2) for _, value in fitted],
                        "line": {"color": colour, "dash": "dot", "width": 2},
                        "legendgroup": name, "hoverinfo": "skip"})
     return traces

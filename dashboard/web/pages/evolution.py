@@ -84,12 +84,8 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
         summary.append(html.P(t("trend_only_world", lang), className="hint"))
     if not pooled and any(a.level == "department" for a in areas):
         summary.append(html.P(t("departments_pooled_only", lang), className="note"))
-    key = (state["mesure"], state["localisation"], state["sexe"])
-    rates = [r for a in areas
-             for r in queries.series(*key, a.level, a.code, pooled).to_dict("records")]
-    trends = [tr for a in areas if (tr := queries.trend(*key, a.level, a.code))]
-    links = html.Div([download_links(cat, "indicator", rates, lang, "downloads_rates"),
-                      download_links(cat, "trend", trends, lang, "downloads_trends")])
+    links = html.Div([download_links(cat, "indicator", view.rates, lang, "downloads_rates"),
+                      download_links(cat, "trend", view.trends, lang, "downloads_trends")])
     return view.figure, summary, view.trend_table, view.data_table, links, caption
 
 
