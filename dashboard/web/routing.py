@@ -203,6 +203,7 @@ def register(app: Dash) -> None:
     clientside_callback(
         """function(meta) {
             if (!meta) { return window.dash_clientside.no_update; }
+            window.dashboard.forgetFigures();  // the page drew its charts
             document.title = meta.title;
             // (setting it, even to the same value, restyles the whole page: ~12-25 ms)
             if (document.documentElement.lang !== meta.lang) {
@@ -234,10 +235,6 @@ def register(app: Dash) -> None:
                 window.dashboard.focusing = false;
                 window._dashboardPage = meta.title;
                 if (window.dashboard && window.dashboard.prefetch) { window.dashboard.prefetch(); }
-                document.querySelectorAll('.site-nav a').forEach(function(a) {
-                    if (a.classList.contains('active')) { a.setAttribute('aria-current', 'page'); }
-                    else { a.removeAttribute('aria-current'); }
-                });
             }, 0);
             return meta.lang;
         }""",

@@ -152,11 +152,12 @@ def figure_output(graph_id: str) -> Output:
 
 def register_figure_in_view(app: Dash, graph_id: str) -> None:
     """Draw the figures written through :func:`figure_output` when the chart is in view (a
-    chart not mounted yet, see :class:`components.InView`, takes it at once); also run when
-    the page is drawn: a figure still waiting from before is forgotten."""
+    chart not mounted yet, see :class:`components.InView`, takes it at once). Not run when a
+    page is drawn (the page has drawn its figure; the figures still waiting from before are
+    forgotten then, see ``routing.py``): no callback round after every page drawn."""
     clientside_callback(
         f"function(figure) {{ return window.dashboard.figureWhenVisible('{graph_id}', figure); }}",
-        Output(graph_id, "figure"), Input(f"{graph_id}-next", "data"))
+        Output(graph_id, "figure"), Input(f"{graph_id}-next", "data"), prevent_initial_call=True)
 
 
 # Options of a dependent select from its source's value, in the browser: the choices of every

@@ -39,10 +39,9 @@
     }
 
     /* The figure to draw now in graph `id`, or no_update (then drawn when it comes into view);
-     * called with the store's figure when a page is drawn (none: the page drew it), and with
-     * each new figure of a filter change. */
+     * called with each new figure of a filter change. */
     function figureWhenVisible(id, figure) {
-        delete pending[id];  // a page drawn again (same id, figure or not) forgets the old one
+        delete pending[id];
         if (!figure) { return window.dash_clientside.no_update; }
         var element = document.getElementById(id);
         if (!element || near(element)) { return figure; }
@@ -84,5 +83,7 @@
     window.addEventListener('beforeprint', function () { Object.keys(pending).forEach(draw); });
     window.dashboard = window.dashboard || {};
     window.dashboard.figureWhenVisible = figureWhenVisible;
+    /* A page drawn (again: same ids, another language) forgets the figures still waiting. */
+    window.dashboard.forgetFigures = function () { pending = {}; };
     window.dashboard.InView = InView;
 })();
