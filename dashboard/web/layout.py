@@ -10,7 +10,7 @@ from dashboard.web import queries
 from dashboard.web.formatting import fmt_date
 from dashboard.web.i18n import t
 from dashboard.web.state import lang_only, parse, serialise
-from dashboard.web.static_tree import static
+from dashboard.web.static_tree import IN_APP, static
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="{%lang%}">
@@ -60,9 +60,10 @@ def header(path: str, lang: str, banner: html.Div | None = None,
     current = nav_section(path)
     links = []
     for key, href in NAV:
-        cls = "nav-link active" if key == current else "nav-link"  # aria-current set client-side
-        links.append(html.Li(dcc.Link(t(f"nav_{key}", lang), href=href + default_search(href, lang),
-                                      className=cls)))
+        here = {"aria-current": "page"} if key == current else {}
+        links.append(html.Li(html.A(t(f"nav_{key}", lang), href=href + default_search(href, lang),
+                                    className="nav-link active" if here else "nav-link",
+                                    **{"data-link": IN_APP}, **here)))
     other = "en" if lang == "fr" else "fr"
     return html.Header(className="site-header", children=[
         html.Div(className="header-inner", children=[
