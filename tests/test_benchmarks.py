@@ -63,11 +63,13 @@ def test_trace_spec() -> None:
 def test_result_and_ratio_tables(capsys) -> None:
     mine, ref = Results("mine"), Results("ref")
     for ms in (100.0, 300.0, 200.0):
-        mine.add("/carte?lang=fr", "carte-niveau (select)", Sample(ms, 4000))
+        mine.add("/carte?lang=fr", "carte-niveau (select)", Sample(ms, 4000, ms + 50))
         ref.add("/carte?lang=fr", "carte-niveau (select)", Sample(ms * 2, 4000))
     mine.add("/carte?lang=fr", "carte-niveau (select)", Sample(float("nan")))
     row = bench_browser.result_rows(mine)[0]
-    assert row == ["/carte?lang=fr", "carte-niveau (select)", 3, 200.0, 100.0, 300.0, 1, "4.0"]
+    assert row == ["/carte?lang=fr", "carte-niveau (select)", 3, 200.0, 100.0, 300.0, 1, "4.0",
+                   250.0]
+    assert bench_browser.result_rows(ref)[0][-1] == "—"  # no time of the last mutation
     assert bench_browser.ratio_rows(mine, ref)[0][-1] == "0.50"
     assert bench_browser.geometric_mean([["a", "b", 1, 1, "0.50"], ["c", "d", 1, 1, "2.00"],
                                          ["e", "f", 1, 0, "—"]]) == "1.00"
