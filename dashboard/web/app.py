@@ -13,6 +13,7 @@ from flask import request
 
 from dashboard.cache import init_cache
 from dashboard.web import collation, queries, routing, service
+from dashboard.web.components import PageMeta
 from dashboard.web.head import entry_summary, page_head
 from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
@@ -24,12 +25,12 @@ from dashboard.web.server import PLOTLY_PRELOAD, init_server
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # The site's own scripts, served from the package with a fingerprint (immutable) before the
 # renderer starts: the data-table, ranking, map and plain-part components, in-page links, the
-# idle-time prefetch, charts redrawn when in view; then what changes plotly.js's behaviour once
-# it arrives: charts redrawn for a resize only when resized. (plotly.js: see
-# ``server.PLOTLY_JS``.)
+# idle-time prefetch, charts redrawn when in view, the page's metadata applied; then what
+# changes plotly.js's behaviour once it arrives: charts redrawn for a resize only when resized.
+# (plotly.js: see ``server.PLOTLY_JS``.)
 SCRIPTS = ("web/static/datatable.js", "web/static/ranking.js", "web/static/area_map.js",
            "web/static/static_tree.js", "web/static/navigation.js", "web/static/prefetch.js",
-           "web/static/figures_in_view.js", "web/static/on_plotly.js",
+           "web/static/figures_in_view.js", "web/static/page_meta.js", "web/static/on_plotly.js",
            "web/static/resize_if_resized.js")
 
 
@@ -45,8 +46,7 @@ def create_app(release_path: str | Path | None = None) -> Dash:
         app.scripts.append_script({"relative_package_path": script, "namespace": "dashboard"})
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
-        dcc.Store(id="page-meta"),
-        dcc.Store(id="page-lang"),
+        PageMeta(id="page-meta"),  # title, lang, focus... of the page drawn (page_meta.js)
         dcc.Store(id="view-request"),
         html.Div(id="page", className="page"),
         *service.layout_additions(),

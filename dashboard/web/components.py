@@ -103,6 +103,18 @@ class BrowserComponent(Component):
     available_wildcard_properties: ClassVar[list[str]] = []
 
 
+class PageMeta(BrowserComponent):
+    """The page's metadata (``data``: title, language, canonical query string), applied in the
+    browser by ``static/page_meta.js`` when the router draws a page; renders nothing."""
+
+    _type = "PageMeta"
+    _prop_names: ClassVar[list[str]] = ["id", "data"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+
 class DataTable(BrowserComponent):
     """An accessible table drawn in the browser by ``static/datatable.js``: one component.
 

@@ -199,46 +199,5 @@ def register(app: Dash) -> None:
         }""",
         Output("view-request", "data"), Input("url", "search"), prevent_initial_call=True)
 
-    # Title, <html lang>, canonical URL (stale parameters replaced) and focus on navigation.
-    clientside_callback(
-        """function(meta) {
-            if (!meta) { return window.dash_clientside.no_update; }
-            window.dashboard.forgetFigures();  // the page drew its charts
-            document.title = meta.title;
-            // (setting it, even to the same value, restyles the whole page: ~12-25 ms)
-            if (document.documentElement.lang !== meta.lang) {
-                document.documentElement.lang = meta.lang;
-            }
-            if (meta.search !== undefined) { window._dashboardView = meta.search; }
-            setTimeout(function() {
-                // Canonical address (stale parameters replaced), in place of the one asked
-                // for (no new history entry); dcc.Location's own prop follows, else its next
-                // render would undo it.
-                if (meta.search !== undefined && window.location.search !== meta.search) {
-                    window.history.replaceState(window.history.state, '',
-                                                window.location.pathname + meta.search);
-                    window.dash_clientside.set_props('url', {search: meta.search,
-                                                             href: window.location.href});
-                    window.dashboard.followView(window.location.pathname, meta.search);
-                }
-                // after an in-app navigation, move focus to the new page (screen readers), or
-                // back to the language switch after a change of language
-                const relang = window._dashboardLang && window._dashboardLang !== meta.lang;
-                window._dashboardLang = meta.lang;
-                const again = relang && document.getElementById('lang-switch');
-                window.dashboard.focusing = true;  // no intent: nothing drawn ahead for it
-                if (again) { again.focus(); }
-                else if (window._dashboardPage && window._dashboardPage !== meta.title) {
-                    const main = document.getElementById('contenu');
-                    if (main) { main.focus({preventScroll: false}); }
-                }
-                window.dashboard.focusing = false;
-                window._dashboardPage = meta.title;
-                if (window.dashboard && window.dashboard.prefetch) { window.dashboard.prefetch(); }
-            }, 0);
-            return meta.lang;
-        }""",
-        Output("page-lang", "data"), Input("page-meta", "data"))
-
     for module in PAGES.values():
         module.register(app)
