@@ -220,11 +220,6 @@ def trend_rows(release: Release, table: str, measure: str, site: str, sex: str, 
                 TREND_ORDER[table])
 
 
-def trend_table(release: Release, table: str) -> pd.DataFrame:
-    """A whole trend table, series after series, each in :func:`trend_rows` order."""
-    return rows(release, RowFilter(table, ()), (*SERIES_KEY, *TREND_ORDER[table]))
-
-
 def quintiles(release: Release, measure: str, site: str, sex: str, period: tuple[int, int],
               level: str, code: str) -> pd.DataFrame:
     """Rates by deprivation quintile of one area and period."""
@@ -232,11 +227,15 @@ def quintiles(release: Release, measure: str, site: str, sex: str, period: tuple
                 ("quintile",))
 
 
+INEQUALITY_STATS_COLUMNS = ("statistic", "value", "low", "high", "status")
+OVER_TIME_COLUMNS = ("year", "value", "low", "high", "status")
+
+
 def inequality_stats(release: Release, measure: str, site: str, sex: str,
                      period: tuple[int, int], level: str, code: str) -> pd.DataFrame:
-    """Rate ratio, rate difference, SII and RII of one area and period."""
+    """Rate ratio, rate difference, SII and RII of one area and period, by statistic."""
     return rows(release, cell_filter("inequality_summary", measure, site, sex, level, code,
-                                     period))[["statistic", "value", "low", "high", "status"]]
+                                     period), ("statistic",))[list(INEQUALITY_STATS_COLUMNS)]
 
 
 def inequality_over_time(release: Release, measure: str, site: str, sex: str,
@@ -245,7 +244,7 @@ def inequality_over_time(release: Release, measure: str, site: str, sex: str,
     if statistic not in INEQUALITY_STATISTICS:
         raise ValueError(statistic)
     where, params = cell_filter("inequality_summary", measure, site, sex, "country").where()
-    return release.query("SELECT year_start AS year, value, low, high, status "
+    return release.query(f"SELECT year_start AS {', '.join(OVER_TIME_COLUMNS)} "
                          f"FROM inequality_summary{where} AND year_start = year_end "
                          "AND statistic = ? ORDER BY year_start", [*params, statistic])
 

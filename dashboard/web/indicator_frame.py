@@ -1,14 +1,15 @@
-"""The ``indicator`` and trend tables in memory, indexed by map view and by series (per release,
-per process).
+"""The ``indicator`` table in memory, indexed by map view and by series, and the trend and
+inequality tables, by key (per release, per process).
 
 A map view (the areas of one level for a measure, site, sex and period), the series of one
-area or its trend is then a dictionary lookup and a row take (about 1 ms) instead of a DuckDB
-query (about 5-12 ms: planning, a scan of the table, the conversion to pandas) and a cache
-entry, which every new view of the dashboard paid several times. The tables are read once per
-release through the same conversion (:func:`dashboard.release_reads.indicator_rows`,
-:func:`~dashboard.release_reads.trend_table`), so the values are DuckDB's; a take keeps
-DuckDB's dtypes too (:func:`_as_queried`). ``tests/web/test_indicator_frame.py`` compares every
-view and a sample of series with the SQL of :mod:`dashboard.release_reads`.
+area, its trend or the quintile rates of a cell is then a dictionary lookup and a row take
+(about 1 ms) instead of a DuckDB query (about 5-15 ms: planning, a scan of the table, the
+conversion to pandas) and a cache entry, which every new view of the dashboard paid several
+times. The tables are read once per release through the same conversion
+(:func:`dashboard.release_reads.indicator_rows`, :func:`~dashboard.release_reads.rows`), so the
+values are DuckDB's; a take keeps DuckDB's dtypes too (:func:`_as_queried`).
+``tests/web/test_indicator_frame.py`` compares every view and a sample of the series and cells
+with the SQL of :mod:`dashboard.release_reads`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pandas.api.types import is_integer_dtype, is_string_dtype
 from dashboard import release_reads as reads
 from dashboard.data_access import Release
 from dashboard.release_watch import LiveRelease
+from dashboard.row_filter import RowFilter
 
 _VIEW = ["measure", "site_code", "sex", "level", "year_start", "year_end"]
 _SERIES = list(reads.SERIES_KEY)
@@ -69,23 +71,38 @@ class IndicatorFrame:
 
 
 @dataclass(frozen=True)
-class TrendTable:
-    """A trend table (``trend``, ``trend_segment``, ``trend_fitted``) and the row positions of
-    every series."""
+class KeyedTable:
+    """A release table in memory and the row positions of each value of a key, in a given
+    order (see :data:`KEYED`)."""
 
     frame: pd.DataFrame
-    series_rows: dict[tuple[object, ...], np.ndarray]
+    groups: dict[tuple[object, ...], np.ndarray]
     nullable: tuple[str, ...]
 
     @classmethod
-    def read(cls, release: Release, table: str) -> TrendTable:
-        frame = reads.trend_table(release, table)
-        return cls(frame, frame.groupby(_SERIES, sort=False).indices, _nullable(frame))
+    def read(cls, release: Release, table: str, key: tuple[str, ...],
+             order: tuple[str, ...] = ()) -> KeyedTable:
+        frame = reads.rows(release, RowFilter(table, ()), (*key, *order))
+        return cls(frame, frame.groupby(list(key), sort=False).indices, _nullable(frame))
 
-    def series(self, measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
-        """As :func:`dashboard.release_reads.trend_rows`: the rows of one series."""
-        rows = self.series_rows.get((measure, site, sex, level, code))
-        return _as_queried(self.frame, rows, self.nullable)
+    def take(self, *key: object) -> pd.DataFrame:
+        """As a query of the rows with this key, in the table's order."""
+        return _as_queried(self.frame, self.groups.get(key), self.nullable)
+
+
+_CELL = (*reads.SERIES_KEY, "year_start", "year_end")
+# name -> (table, key, order): the trend tables by series (:func:`dashboard.release_reads.
+# trend_rows`); the quintile rates and inequality statistics by cell (``quintiles``,
+# ``inequality_stats``); the national statistics by statistic, over time
+# (``inequality_over_time``).
+KEYED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    **{table: (table, reads.SERIES_KEY, order) for table, order in reads.TREND_ORDER.items()},
+    "inequality": ("inequality", _CELL, ("quintile",)),
+    "inequality_summary": ("inequality_summary", _CELL, ("statistic",)),
+    "inequality_by_statistic": ("inequality_summary",
+                                ("measure", "site_code", "sex", "level", "statistic"),
+                                ("geo_code", "year_start", "year_end")),
+}
 
 
 def _nullable(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -144,8 +161,8 @@ def indicator_frame(release: Release | LiveRelease) -> IndicatorFrame:
     return _in_memory(release, "indicator", IndicatorFrame.read)
 
 
-def trend_table(release: Release | LiveRelease, table: str) -> TrendTable:
-    """An in-memory trend table of a release (``trend``, ``trend_segment``, ``trend_fitted``)."""
-    if table not in reads.TREND_ORDER:
-        raise ValueError(f"not a trend table: {table!r}")
-    return _in_memory(release, table, lambda pinned: TrendTable.read(pinned, table))
+def keyed_table(release: Release | LiveRelease, name: str) -> KeyedTable:
+    """An in-memory table of a release, by key (:data:`KEYED`)."""
+    if name not in KEYED:
+        raise ValueError(f"not a keyed table: {name!r}")
+    return _in_memory(release, name, lambda pinned: KeyedTable.read(pinned, *KEYED[name]))

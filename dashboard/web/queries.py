@@ -26,8 +26,9 @@ from dashboard import release_reads as reads
 from dashboard.cache import cache
 from dashboard.catalogue import Catalogue, catalogue
 from dashboard.data_access import ReleaseNotFound
+from dashboard.release_schema import INEQUALITY_STATISTICS
 from dashboard.release_watch import LiveRelease, live
-from dashboard.web.indicator_frame import indicator_frame, trend_table
+from dashboard.web.indicator_frame import KEYED, indicator_frame, keyed_table
 from dashboard.web.map_shapes import project
 
 T = TypeVar("T")
@@ -124,8 +125,8 @@ def warm() -> None:
     for them (nothing when the release cannot be read: the pages say so)."""
     with contextlib.suppress(ReleaseNotFound, duckdb.Error):
         indicator_frame(release())
-        for table in reads.TREND_ORDER:
-            trend_table(release(), table)
+        for name in KEYED:
+            keyed_table(release(), name)
 
 
 def catalog() -> Catalogue:
@@ -224,52 +225,58 @@ def _check_series(measure: str, site: str, sex: str, level: str, code: str) -> N
 def trend(measure: str, site: str, sex: str, level: str, code: str) -> dict[str, Any] | None:
     """The joinpoint summary of a series (``None`` when not fitted); from memory."""
     _check_series(measure, site, sex, level, code)
-    df = trend_table(release(), "trend").series(measure, site, sex, level, code)
+    df = keyed_table(release(), "trend").take(measure, site, sex, level, code)
     return None if df.empty else df.iloc[0].to_dict()
 
 
 def trend_segments(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
     """Joinpoint segments (APC) of a series; from memory."""
     _check_series(measure, site, sex, level, code)
-    return trend_table(release(), "trend_segment").series(measure, site, sex, level, code)
+    return keyed_table(release(), "trend_segment").take(measure, site, sex, level, code)
 
 
 def trend_fitted(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
     """Fitted world-standardised rates of a series by year; from memory."""
     _check_series(measure, site, sex, level, code)
-    df = trend_table(release(), "trend_fitted").series(measure, site, sex, level, code)
+    df = keyed_table(release(), "trend_fitted").take(measure, site, sex, level, code)
     return df[["year", "asr_world_fitted"]]
 
 
 # --- inequalities ----------------------------------------------------------------------------
 
-@cached
-def quintiles(_rid: str, measure: str, site: str, sex: str, year_start: int, year_end: int,
-              level: str, code: str) -> pd.DataFrame:
-    """Rates by deprivation quintile of one area and period."""
+def quintiles(measure: str, site: str, sex: str, year_start: int, year_end: int, level: str,
+              code: str) -> pd.DataFrame:
+    """Rates by deprivation quintile of one area and period (as
+    :func:`dashboard.release_reads.quintiles`; from memory)."""
     _check_cell(measure, site, sex, year_start, year_end)
     _check_area(level, code)
-    return reads.quintiles(release(), measure, site, sex, (year_start, year_end), level, code)
+    return keyed_table(release(), "inequality").take(measure, site, sex, level, code,
+                                                     year_start, year_end)
 
 
-@cached
-def inequality_stats(_rid: str, measure: str, site: str, sex: str, year_start: int,
-                     year_end: int, level: str, code: str) -> pd.DataFrame:
-    """Rate ratio, rate difference, SII and RII of one area and period."""
+def inequality_stats(measure: str, site: str, sex: str, year_start: int, year_end: int,
+                     level: str, code: str) -> pd.DataFrame:
+    """Rate ratio, rate difference, SII and RII of one area and period (as
+    :func:`dashboard.release_reads.inequality_stats`; from memory)."""
     _check_cell(measure, site, sex, year_start, year_end)
     _check_area(level, code)
-    return reads.inequality_stats(release(), measure, site, sex, (year_start, year_end), level,
-                                  code)
+    df = keyed_table(release(), "inequality_summary").take(measure, site, sex, level, code,
+                                                           year_start, year_end)
+    return df[list(reads.INEQUALITY_STATS_COLUMNS)]
 
 
-@cached
-def inequality_over_time(_rid: str, measure: str, site: str, sex: str,
-                         statistic: str) -> pd.DataFrame:
-    """A national inequality statistic by single year."""
+def inequality_over_time(measure: str, site: str, sex: str, statistic: str) -> pd.DataFrame:
+    """A national inequality statistic by single year (as
+    :func:`dashboard.release_reads.inequality_over_time`; from memory)."""
     check("measure", measure)
     check("site_code", site)
     check("sex", sex)
-    return reads.inequality_over_time(release(), measure, site, sex, statistic)
+    if statistic not in INEQUALITY_STATISTICS:
+        raise ValueError(f"unknown statistic: {statistic!r}")
+    df = keyed_table(release(), "inequality_by_statistic").take(measure, site, sex, "country",
+                                                                statistic)
+    df = df[df.year_start == df.year_end].reset_index(drop=True)
+    return df.rename(columns={"year_start": "year"})[list(reads.OVER_TIME_COLUMNS)]
 
 
 @cached

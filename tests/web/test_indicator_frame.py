@@ -1,4 +1,4 @@
-"""The dashboard's in-memory indicator table answers exactly as the SQL reads it replaces."""
+"""The dashboard's in-memory tables answer exactly as the SQL reads they replace."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import pytest
 
 from dashboard import release_reads as reads
 from dashboard.data_access import Release
-from dashboard.web.indicator_frame import IndicatorFrame, TrendTable, indicator_frame, trend_table
+from dashboard.web.indicator_frame import (
+    KEYED,
+    IndicatorFrame,
+    KeyedTable,
+    indicator_frame,
+    keyed_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +80,42 @@ def test_a_taken_view_is_a_copy(release: Release) -> None:
     assert indicator_frame(release) is table and (again.asr_world != -1.0).all()
 
 
+def distinct(release: Release, table: str, columns: tuple[str, ...], every: int,
+             where: str = "") -> list[tuple[object, ...]]:
+    """Every ``every``-th distinct value of ``columns`` in ``table``, in a fixed order."""
+    keys = release.query(f"SELECT DISTINCT {', '.join(columns)} FROM {table} {where} "
+                         "ORDER BY ALL").itertuples(index=False)
+    return [tuple(k) for k in keys][::every]
+
+
 @pytest.mark.parametrize("table", ["trend", "trend_segment", "trend_fitted"])
 def test_trend_series_equal_their_query(release: Release, table: str) -> None:
-    trends = TrendTable.read(release, table)
-    keys = release.query(f"SELECT DISTINCT {', '.join(reads.SERIES_KEY)} FROM {table} "
-                         "ORDER BY ALL").itertuples(index=False)
-    n = 0
-    for key in list(keys)[::7]:
-        pd.testing.assert_frame_equal(trends.series(*key), reads.trend_rows(release, table, *key))
-        n += 1
-    assert n > 5
+    trends = KeyedTable.read(release, *KEYED[table])
+    keys = distinct(release, table, reads.SERIES_KEY, 7)
+    for key in keys:
+        pd.testing.assert_frame_equal(trends.take(*key), reads.trend_rows(release, table, *key))
+    assert len(keys) > 5
     absent = ("incidence", "all", "all", "region", "nowhere")
     expected = reads.trend_rows(release, table, *absent)
-    got = trends.series(*absent)
+    got = trends.take(*absent)
     assert got.empty and list(got.columns) == list(expected.columns)
-    assert trend_table(release, table) is trend_table(release, table)
-    with pytest.raises(ValueError, match="not a trend table"):
-        trend_table(release, "indicator")
+    assert keyed_table(release, table) is keyed_table(release, table)
+    with pytest.raises(ValueError, match="not a keyed table"):
+        keyed_table(release, "indicator")
+
+
+def test_inequality_cells_equal_their_query(release: Release) -> None:
+    """Quintile rates and inequality statistics of a cell (the national statistics over time:
+    ``test_queries``)."""
+    quintiles = KeyedTable.read(release, *KEYED["inequality"])
+    summary = KeyedTable.read(release, *KEYED["inequality_summary"])
+    cells = distinct(release, "inequality", (*reads.SERIES_KEY, "year_start", "year_end"), 5)
+    for measure, site, sex, level, code, ys, ye in cells:
+        pd.testing.assert_frame_equal(
+            quintiles.take(measure, site, sex, level, code, ys, ye),
+            reads.quintiles(release, measure, site, sex, (ys, ye), level, code))
+        pd.testing.assert_frame_equal(
+            summary.take(measure, site, sex, level, code, ys, ye)[
+                list(reads.INEQUALITY_STATS_COLUMNS)],
+            reads.inequality_stats(release, measure, site, sex, (ys, ye), level, code))
+    assert len(cells) > 5

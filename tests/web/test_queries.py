@@ -46,6 +46,23 @@ def test_cell_trend_quintiles(ctx: None) -> None:
     assert queries.inequality_zones()[0] == "FR"
 
 
+def test_inequality_over_time_from_memory_equals_its_query(ctx: None) -> None:
+    import pandas as pd
+
+    from dashboard import release_reads as reads
+
+    for measure, site, sex in [("incidence", "all", "all"), ("mortality", "lung", "male"),
+                               ("incidence", "prostate", "male")]:
+        for statistic in ("rate_ratio", "rate_difference", "sii", "rii"):
+            expected = reads.inequality_over_time(queries.release(), measure, site, sex,
+                                                  statistic)
+            assert not expected.empty
+            pd.testing.assert_frame_equal(
+                queries.inequality_over_time(measure, site, sex, statistic), expected)
+    with pytest.raises(ValueError, match="statistic"):
+        queries.inequality_over_time("incidence", "all", "all", "gini")
+
+
 def test_sites_of_area_includes_sex_specific_sites(ctx: None) -> None:
     df = queries.sites_of_area("incidence", "all", 2019, 2023, "country", "FR")
     assert {"breast", "prostate", "lung"} <= set(df.site_code)
