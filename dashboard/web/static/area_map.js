@@ -73,13 +73,18 @@
             ? Math.min(w / box.width, ht / box.height) : 0;
     }
 
-    /* The inset's label at LABEL_PX whatever the size of the map, just above the inset. */
+    function setIfChanged(element, name, value) {
+        if (element.getAttribute(name) !== value) { element.setAttribute(name, value); }
+    }
+
+    /* The inset's label at LABEL_PX whatever the size of the map, just above the inset (its
+     * attributes left alone when the size is the one it has: no DOM change for nothing). */
     function placeLabel(root, s) {
         var svg = root.querySelector('svg'), text = root.querySelector('.inset-label');
         var scale = svg && pixelsPerUnit(svg);
         if (!text || !scale) { return; }
-        text.setAttribute('font-size', String(LABEL_PX / scale));
-        text.setAttribute('y', String(s.bounds.inset[1] - 4 / scale));
+        setIfChanged(text, 'font-size', String(LABEL_PX / scale));
+        setIfChanged(text, 'y', String(s.bounds.inset[1] - 4 / scale));
     }
 
     function paint(root, view) {
@@ -89,7 +94,7 @@
         svg.setAttribute('aria-label', view.label || '');
         root.querySelectorAll('path.area').forEach(function (p) {
             var fill = fills[p.getAttribute('data-code')] || SUPPRESSED;
-            if (p.getAttribute('fill') !== fill) { p.setAttribute('fill', fill); }
+            setIfChanged(p, 'fill', fill);
         });
         var text = root.querySelector('.inset-label');
         if (text && text.textContent !== (view.inset || '')) { text.textContent = view.inset || ''; }
