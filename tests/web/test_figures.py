@@ -110,6 +110,10 @@ def test_funnel_limits_are_exact_poisson() -> None:
     df = pd.DataFrame({"geo_code": ["a", "b"], "name": ["A", "B"], "expected": [100.0, 100.0],
                        "sir": [1.0, 2.0], "sir_flag": ["not_different", "higher"]})
     assert outside(df, 0.95) == 1
+    withheld = pd.DataFrame({"expected": pd.array([100.0, 100.0, None], dtype="Float64"),
+                             "sir": pd.array([2.0, None, 3.0], dtype="Float64")})
+    assert outside(withheld, 0.95) == 1  # areas without a SIR or an expected count: not counted
+    assert outside(withheld.iloc[1:2], 0.95) == 0
     labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
     fig = funnel_figure(df, labels, "en", highlight="b")
     assert fig["data"][-1]["text"] == ["B"]

@@ -27,11 +27,13 @@ def funnel_limits(expected_min: float, expected_max: float,
 
 def outside(df: pd.DataFrame, conf: float) -> int:
     """Number of published areas outside the ``conf`` limits."""
-    d = df.dropna(subset=["sir", "expected"])
-    if d.empty:
+    sir = df["sir"].to_numpy(dtype=float, na_value=np.nan)
+    expected = df["expected"].to_numpy(dtype=float, na_value=np.nan)
+    shown = ~(np.isnan(sir) | np.isnan(expected))
+    if not shown.any():
         return 0
-    low, high = sir_limits(d.expected.to_numpy(), conf)
-    return int(((d.sir < low) | (d.sir > high)).sum())
+    low, high = sir_limits(expected[shown], conf)
+    return int(((sir[shown] < low) | (sir[shown] > high)).sum())
 
 
 def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,

@@ -143,9 +143,11 @@ def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     text = t("dispersion_text", lang, areas=count_areas(len(pub), level, lang),
              out95=outside(pub, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
              out998=outside(pub, 0.998), iqr=fmt_number(iqr, lang, 2))
-    rows = [[r["name"], fmt_number(r["expected"], lang, 1), fmt_number(r["sir"], lang, 2),
-             fmt_interval(r["sir_low"], r["sir_high"], lang, 2)]
-            for r in pub.sort_values("sir", ascending=False).to_dict("records")]
+    by_sir = pub.sort_values("sir", ascending=False)
+    rows = [[name, fmt_number(e, lang, 1), fmt_number(sir, lang, 2),
+             fmt_interval(low, high, lang, 2)]
+            for name, e, sir, low, high in zip(*(by_sir[c].tolist() for c in (
+                "name", "expected", "sir", "sir_low", "sir_high")), strict=True)]
     table = table_details(data_table([t("area", lang), t("expected", lang), "SIR",
                                       t("interval", lang)], rows,
                                      t("funnel_graph_label", lang)), lang)
