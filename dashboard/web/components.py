@@ -14,6 +14,7 @@ from dashboard.catalogue import Catalogue
 from dashboard.row_filter import cover
 from dashboard.web.collation import by_label
 from dashboard.web.figures.common import CONFIG
+from dashboard.web.formatting import period_label
 from dashboard.web.i18n import t
 from dashboard.web.state import LEVELS, period_key
 
@@ -52,10 +53,6 @@ def period_options(cat: Catalogue, lang: str, level: str | None = None) -> list[
     singles = [p for p in available if p[0] == p[1]]
     periods = list(reversed(pooled)) + list(reversed(singles))
     return [(period_key(p), period_label(p)) for p in periods]
-
-
-def period_label(p: tuple[int, int]) -> str:
-    return str(p[0]) if p[0] == p[1] else f"{p[0]}–{p[1]}"
 
 
 def level_options(lang: str) -> list[tuple[str, str]]:
@@ -110,9 +107,6 @@ class PageMeta(BrowserComponent):
     _type = "PageMeta"
     _prop_names: ClassVar[list[str]] = ["id", "data"]
     available_properties: ClassVar[list[str]] = _prop_names
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
 
 
 class DataTable(BrowserComponent):

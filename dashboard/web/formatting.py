@@ -29,6 +29,11 @@ def is_missing(x: Any) -> bool:
         return True
 
 
+def period_label(p: tuple[int, int]) -> str:
+    """``2023`` for a single year, ``2019–2023`` for a period."""
+    return str(p[0]) if p[0] == p[1] else f"{p[0]}–{p[1]}"
+
+
 def colon(lang: str = "fr") -> str:
     """`` : `` in French, ``: `` in English."""
     return f"{NNBSP}: " if lang == "fr" else ": "

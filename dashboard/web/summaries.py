@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing, period_label
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import Indicator
 
@@ -52,8 +52,7 @@ def trend_summary(name: str, rows: Sequence[Mapping[str, Any]], col: str, label:
     first, last = d[0], d[-1]
 
     def period(r: Mapping[str, Any]) -> str:
-        a, b = int(r["year_start"]), int(r["year_end"])
-        return str(a) if a == b else f"{a}–{b}"
+        return period_label((int(r["year_start"]), int(r["year_end"])))
 
     return t("trends_summary", lang, name=name, indicator=label.lower(),
              first_value=fmt_number(first[col], lang, decimals), first=period(first),

@@ -11,10 +11,10 @@ from typing import Any
 from dash import html
 
 from dashboard.web import queries
-from dashboard.web.components import DataTable, data_table, period_label, table_details
+from dashboard.web.components import DataTable, data_table, table_details
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.trends import colour, series_traces, trends_figure
-from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent
+from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent, period_label
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, trend_label
 from dashboard.web.summaries import trend_summary

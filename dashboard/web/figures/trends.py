@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.web.figures.common import SERIES, axis, base_layout
-from dashboard.web.formatting import colon, is_missing
+from dashboard.web.formatting import colon, is_missing, period_label
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -29,8 +29,7 @@ def series_traces(rows: Sequence[Mapping[str, Any]], col: str, name: str, colour
     years only."""
     d = [r for r in rows if not is_missing(r[col])]
     x = [(r["year_start"] + r["year_end"]) / 2 if pooled else r["year_end"] for r in d]
-    period = [f"{r['year_start']}–{r['year_end']}" if r["year_start"] != r["year_end"]
-              else str(r["year_start"]) for r in d]
+    period = [period_label((r["year_start"], r["year_end"])) for r in d]
     traces: list[dict[str, Any]] = []
     low, high = _rounded(d, f"{col}_low"), _rounded(d, f"{col}_high")
     if any(v is not None for v in low) and any(v is not None for v in high):
