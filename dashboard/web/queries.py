@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 from flask import current_app, has_app_context
 
@@ -180,22 +181,31 @@ def level_values(measure: str, site: str, sex: str, year_start: int, year_end: i
                                                    level)
 
 
-@local_cached
+def level_columns(measure: str, site: str, sex: str, year_start: int, year_end: int,
+                  level: str) -> dict[str, np.ndarray]:
+    """:func:`level_values` as one array per column (no pandas: for views computed in plain
+    Python, see :meth:`indicator_frame.PlainColumns.columns`)."""
+    _check_cell(measure, site, sex, year_start, year_end)
+    check("level", level)
+    return indicator_frame(release()).level_columns(measure, site, sex, (year_start, year_end),
+                                                    level)
+
+
 def cell(measure: str, site: str, sex: str, year_start: int, year_end: int, level: str,
          code: str) -> dict[str, Any] | None:
-    """One indicator row as a dict (``None`` when absent; from memory, kept in this process:
-    callers must not change it)."""
-    df = level_values(measure, site, sex, year_start, year_end, level)
-    row = df[df.geo_code == code]
-    return None if row.empty else row.iloc[0].to_dict()
+    """One indicator row as a plain record (``None`` when absent; from memory)."""
+    _check_cell(measure, site, sex, year_start, year_end)
+    _check_area(level, code)
+    return indicator_frame(release()).cell_record(measure, site, sex, (year_start, year_end),
+                                                  level, code)
 
 
 def series(measure: str, site: str, sex: str, level: str, code: str,
-           pooled: bool) -> pd.DataFrame:
-    """Indicator rows of one area over time: single years, or 5-year periods if ``pooled``
-    (from the table in memory)."""
+           pooled: bool) -> list[dict[str, Any]]:
+    """Indicator rows of one area over time, as plain records: single years, or 5-year periods
+    if ``pooled`` (from the table in memory)."""
     _check_series(measure, site, sex, level, code)
-    return indicator_frame(release()).series(measure, site, sex, level, code, pooled)
+    return indicator_frame(release()).series_records(measure, site, sex, level, code, pooled)
 
 
 @cached
@@ -223,60 +233,67 @@ def _check_series(measure: str, site: str, sex: str, level: str, code: str) -> N
 
 
 def trend(measure: str, site: str, sex: str, level: str, code: str) -> dict[str, Any] | None:
-    """The joinpoint summary of a series (``None`` when not fitted); from memory."""
+    """The joinpoint summary of a series, a plain record (``None`` when not fitted); from
+    memory."""
     _check_series(measure, site, sex, level, code)
-    df = keyed_table(release(), "trend").take(measure, site, sex, level, code)
-    return None if df.empty else df.iloc[0].to_dict()
+    found = keyed_table(release(), "trend").records(measure, site, sex, level, code)
+    return found[0] if found else None
 
 
-def trend_segments(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
-    """Joinpoint segments (APC) of a series; from memory."""
+def trend_segments(measure: str, site: str, sex: str, level: str,
+                   code: str) -> list[dict[str, Any]]:
+    """Joinpoint segments (APC) of a series, as plain records; from memory."""
     _check_series(measure, site, sex, level, code)
-    return keyed_table(release(), "trend_segment").take(measure, site, sex, level, code)
+    return keyed_table(release(), "trend_segment").records(measure, site, sex, level, code)
 
 
-def trend_fitted(measure: str, site: str, sex: str, level: str, code: str) -> pd.DataFrame:
-    """Fitted world-standardised rates of a series by year; from memory."""
+def trend_fitted(measure: str, site: str, sex: str, level: str,
+                 code: str) -> list[tuple[int, float]]:
+    """Fitted world-standardised rates of a series: (year, rate) pairs; from memory."""
     _check_series(measure, site, sex, level, code)
-    df = keyed_table(release(), "trend_fitted").take(measure, site, sex, level, code)
-    return df[["year", "asr_world_fitted"]]
+    return [(r["year"], r["asr_world_fitted"]) for r in keyed_table(release(), "trend_fitted")
+            .records(measure, site, sex, level, code)]
 
 
 # --- inequalities ----------------------------------------------------------------------------
 
 def quintiles(measure: str, site: str, sex: str, year_start: int, year_end: int, level: str,
-              code: str) -> pd.DataFrame:
-    """Rates by deprivation quintile of one area and period (as
+              code: str) -> list[dict[str, Any]]:
+    """Rates by deprivation quintile of one area and period, as plain records (the rows of
     :func:`dashboard.release_reads.quintiles`; from memory)."""
     _check_cell(measure, site, sex, year_start, year_end)
     _check_area(level, code)
-    return keyed_table(release(), "inequality").take(measure, site, sex, level, code,
-                                                     year_start, year_end)
+    return keyed_table(release(), "inequality").records(measure, site, sex, level, code,
+                                                        year_start, year_end)
+
+
+def _only(records: list[dict[str, Any]], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{c: r[c] for c in columns} for r in records]
 
 
 def inequality_stats(measure: str, site: str, sex: str, year_start: int, year_end: int,
-                     level: str, code: str) -> pd.DataFrame:
-    """Rate ratio, rate difference, SII and RII of one area and period (as
-    :func:`dashboard.release_reads.inequality_stats`; from memory)."""
+                     level: str, code: str) -> list[dict[str, Any]]:
+    """Rate ratio, rate difference, SII and RII of one area and period, as plain records (the
+    rows of :func:`dashboard.release_reads.inequality_stats`; from memory)."""
     _check_cell(measure, site, sex, year_start, year_end)
     _check_area(level, code)
-    df = keyed_table(release(), "inequality_summary").take(measure, site, sex, level, code,
-                                                           year_start, year_end)
-    return df[list(reads.INEQUALITY_STATS_COLUMNS)]
+    return _only(keyed_table(release(), "inequality_summary").records(
+        measure, site, sex, level, code, year_start, year_end), reads.INEQUALITY_STATS_COLUMNS)
 
 
-def inequality_over_time(measure: str, site: str, sex: str, statistic: str) -> pd.DataFrame:
-    """A national inequality statistic by single year (as
+def inequality_over_time(measure: str, site: str, sex: str,
+                         statistic: str) -> list[dict[str, Any]]:
+    """A national inequality statistic by single year, as plain records (the rows of
     :func:`dashboard.release_reads.inequality_over_time`; from memory)."""
     check("measure", measure)
     check("site_code", site)
     check("sex", sex)
     if statistic not in INEQUALITY_STATISTICS:
         raise ValueError(f"unknown statistic: {statistic!r}")
-    df = keyed_table(release(), "inequality_by_statistic").take(measure, site, sex, "country",
-                                                                statistic)
-    df = df[df.year_start == df.year_end].reset_index(drop=True)
-    return df.rename(columns={"year_start": "year"})[list(reads.OVER_TIME_COLUMNS)]
+    rows = keyed_table(release(), "inequality_by_statistic").records(measure, site, sex,
+                                                                     "country", statistic)
+    return _only([{**r, "year": r["year_start"]} for r in rows
+                  if r["year_start"] == r["year_end"]], reads.OVER_TIME_COLUMNS)
 
 
 @cached

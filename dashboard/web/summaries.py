@@ -59,14 +59,15 @@ def trend_summary(name: str, rows: Sequence[Mapping[str, Any]], col: str, label:
              last_value=fmt_number(last[col], lang, decimals), last=period(last))
 
 
-def inequality_summary(stats: pd.DataFrame, lang: str) -> str | None:
-    """« Le taux du quintile le plus défavorisé est 1,4 fois celui du moins défavorisé. »"""
-    row = stats[(stats.statistic == "rate_ratio") & (stats.status == "published")]
-    if row.empty:
+def inequality_summary(stats: Sequence[Mapping[str, Any]], lang: str) -> str | None:
+    """« Le taux du quintile le plus défavorisé est 1,4 fois celui du moins défavorisé. »
+    (``stats``: records of :func:`queries.inequality_stats`)."""
+    r = next((r for r in stats if r["statistic"] == "rate_ratio"
+              and r["status"] == "published"), None)
+    if r is None:
         return None
-    r = row.iloc[0]
-    return t("ineq_summary", lang, ratio=fmt_number(r.value, lang, 2),
-             ci=fmt_interval(r.low, r.high, lang, 2))
+    return t("ineq_summary", lang, ratio=fmt_number(r["value"], lang, 2),
+             ci=fmt_interval(r["low"], r["high"], lang, 2))
 
 
 def count_text(value: object, lang: str) -> str:

@@ -47,17 +47,14 @@ class SeriesData:
 @queries.local_cached
 def series_data(measure: str, site: str, sex: str, level: str, code: str,
                 pooled: bool) -> SeriesData:
-    """One area's :class:`SeriesData`, kept in this process (a change of one compared area
-    reads only that area; pandas took ~25 ms per area for these few rows). Not to mutate."""
-    fitted = () if pooled else tuple(
-        (int(year), float(value)) for year, value in
-        queries.trend_fitted(measure, site, sex, level, code).itertuples(index=False))
+    """One area's :class:`SeriesData`, kept in this process. Not to mutate."""
     trend = queries.trend(measure, site, sex, level, code)
     published = trend is not None and trend.get("status") == "published"
-    segments = queries.trend_segments(measure, site, sex, level, code) if published else None
     return SeriesData(
-        tuple(queries.series(measure, site, sex, level, code, pooled).to_dict("records")),
-        fitted, trend, tuple(segments.to_dict("records")) if segments is not None else ())
+        tuple(queries.series(measure, site, sex, level, code, pooled)),
+        () if pooled else tuple(queries.trend_fitted(measure, site, sex, level, code)),
+        trend, tuple(queries.trend_segments(measure, site, sex, level, code)) if published
+        else ())
 
 
 def trend_row(name: str, data: SeriesData, lang: str) -> list[str]:

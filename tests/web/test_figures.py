@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from dashboard.web import queries
-from dashboard.web.figures.funnel import funnel_figure, funnel_limits, outside, with_highlight
+from dashboard.web.figures.funnel import (
+    FunnelPoints,
+    funnel_figure,
+    funnel_limits,
+    outside,
+    with_highlight,
+)
 from dashboard.web.figures.map import (
     DIVERGING,
     SIR_BREAKS,
@@ -124,6 +130,24 @@ def test_funnel_limits_are_exact_poisson() -> None:
     assert with_highlight(plain, df, "b", "highlighted", "en") == fig
     assert plain["data"] == kept and len(kept) == len(fig["data"]) - 1
     assert with_highlight(plain, df, "zz", "highlighted", "en") is plain  # not an area of it
+
+
+def test_funnel_points_in_sir_order_equal_sirs_alphabetical() -> None:
+    """The funnel's areas (those with a SIR and an expected count), highest SIR first, equal
+    SIRs in the reader's alphabetical order: its table lists them alike at every refresh; the
+    same from a frame or from plain columns."""
+    df = pd.DataFrame({"geo_code": list("abcdef"),
+                       "name": ["Val-d'Oise", "Éure", "Ain", "Zz", "Aube", "Cher"],
+                       "expected": [10.0, 20.0, 30.0, 40.0, None, 60.0],
+                       "sir": [1.2, 1.2, 0.9, 1.5, 2.0, None],
+                       "sir_flag": ["higher", "higher", None, "higher", None, None]})
+    points = FunnelPoints.of(df)
+    assert points.code.tolist() == ["a", "b", "c", "d"]  # e and f not published
+    assert points.name[points.by_sir()].tolist() == ["Zz", "Éure", "Val-d'Oise", "Ain"]
+    columns = {k: np.array(df[k].tolist(), dtype=object) for k in df.columns}
+    labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
+    assert funnel_figure(columns, labels, "fr", "b") == funnel_figure(df, labels, "fr", "b")
+    assert outside(columns, 0.95) == outside(df, 0.95)
 
 
 def test_map_summary(ctx: None) -> None:

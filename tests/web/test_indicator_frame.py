@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from plain_records import same_records
 
 from dashboard import release_reads as reads
 from dashboard.data_access import Release
@@ -119,3 +120,39 @@ def test_inequality_cells_equal_their_query(release: Release) -> None:
                 list(reads.INEQUALITY_STATS_COLUMNS)],
             reads.inequality_stats(release, measure, site, sex, (ys, ye), level, code))
     assert len(cells) > 5
+
+
+
+def test_plain_records_are_the_records_of_a_take(release: Release,
+                                                 frame: IndicatorFrame) -> None:
+    """The plain-value records (no pandas) equal ``to_dict("records")`` of the same rows,
+    types and nulls included: integers with and without nulls, texts all null or not."""
+    views = release.query(sample("measure, site_code, sex, level, year_start, year_end", 3)
+                          ).itertuples(index=False)
+    n = with_nulls = 0
+    for measure, site, sex, level, ys, ye in views:
+        df = frame.level_values(measure, site, sex, (ys, ye), level)
+        records = df.to_dict("records")
+        columns = frame.level_columns(measure, site, sex, (ys, ye), level)
+        assert same_records([dict(zip(columns, r, strict=True)) for r in zip(
+            *(c.tolist() for c in columns.values()), strict=True)], records)
+        for code in df.geo_code[:3]:
+            got = frame.cell_record(measure, site, sex, (ys, ye), level, code)
+            assert got is not None
+            assert same_records([got], [r for r in records if r["geo_code"] == code])
+        n += 1
+        with_nulls += bool(df.cases.isna().any())
+    assert n > 50 and 0 < with_nulls < n
+    assert frame.cell_record("incidence", "all", "all", (2019, 2023), "region", "zz") is None
+    keys = release.query(sample("measure, site_code, sex, level, geo_code", 17)
+                         ).itertuples(index=False)
+    for measure, site, sex, level, code in keys:
+        for pooled in (False, True):
+            assert same_records(frame.series_records(measure, site, sex, level, code, pooled),
+                               frame.series(measure, site, sex, level, code, pooled
+                                            ).to_dict("records"))
+    for name in ("trend", "trend_segment", "trend_fitted", "inequality"):
+        table = keyed_table(release, name)
+        for key in list(table.groups)[::40]:
+            assert same_records(table.records(*key), table.take(*key).to_dict("records"))
+        assert table.records("nowhere") == []

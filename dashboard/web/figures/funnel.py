@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from dashboard.stats.funnel import sir_limits
+from dashboard.web.collation import sort_key
 from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
 from dashboard.web.formatting import colon, fmt_number
 from dashboard.web.indicators import flag_label
@@ -25,22 +27,71 @@ def funnel_limits(expected_min: float, expected_max: float,
     return out
 
 
-def outside(df: pd.DataFrame, conf: float) -> int:
+Columns = Mapping[str, Any]  # column name -> values (a DataFrame, or a dict of arrays)
+
+
+def _floats(values: Any) -> np.ndarray:
+    """Numbers as floats, NaN for a missing value (None, pandas' NA)."""
+    if hasattr(values, "to_numpy"):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+@dataclass(frozen=True)
+class FunnelPoints:
+    """The areas a funnel plot shows (those with a SIR and an expected count), as arrays."""
+
+    code: np.ndarray
+    name: np.ndarray
+    expected: np.ndarray
+    sir: np.ndarray
+    sir_low: np.ndarray
+    sir_high: np.ndarray
+    flag: np.ndarray
+    rows: np.ndarray  # their positions in the columns they were taken from
+
+    @classmethod
+    def of(cls, columns: Columns) -> FunnelPoints:
+        """The published points of ``columns`` (``geo_code``, ``name``, ``expected``, ``sir``,
+        ``sir_low``, ``sir_high``, ``sir_flag``; the interval and flag may be absent)."""
+        expected, sir = _floats(columns["expected"]), _floats(columns["sir"])
+        rows = np.flatnonzero(~(np.isnan(expected) | np.isnan(sir)))
+
+        def take(name: str, numeric: bool) -> np.ndarray:
+            if name not in columns:
+                return np.full(len(rows), np.nan if numeric else None,
+                               dtype=float if numeric else object)
+            return (_floats(columns[name]) if numeric
+                    else np.asarray(columns[name], dtype=object))[rows]
+
+        return cls(take("geo_code", False), take("name", False), expected[rows], sir[rows],
+                   take("sir_low", True), take("sir_high", True), take("sir_flag", False), rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def by_sir(self) -> np.ndarray:
+        """Positions of the points, highest SIR first, equal SIRs in alphabetical order."""
+        keys = [sort_key(str(n)) for n in self.name]
+        return np.array(sorted(range(len(self)), key=lambda i: (-self.sir[i], keys[i])),
+                        dtype=int)
+
+
+def outside(columns: Columns, conf: float) -> int:
     """Number of published areas outside the ``conf`` limits."""
-    sir = df["sir"].to_numpy(dtype=float, na_value=np.nan)
-    expected = df["expected"].to_numpy(dtype=float, na_value=np.nan)
-    shown = ~(np.isnan(sir) | np.isnan(expected))
-    if not shown.any():
+    points = FunnelPoints.of(columns)
+    if not len(points):
         return 0
-    low, high = sir_limits(expected[shown], conf)
-    return int(((sir[shown] < low) | (sir[shown] > high)).sum())
+    low, high = sir_limits(points.expected, conf)
+    return int(((points.sir < low) | (points.sir > high)).sum())
 
 
-def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
+def funnel_figure(columns: Columns, labels: dict[str, str], lang: str,
                   highlight: str | None = None) -> dict[str, Any]:
-    """The funnel plot; ``highlight`` (an area code) is drawn larger, in the accent colour."""
-    d = df.dropna(subset=["sir", "expected"])
-    lim = funnel_limits(float(d.expected.min()), float(d.expected.max())) if not d.empty \
+    """The funnel plot of the areas of ``columns`` (see :meth:`FunnelPoints.of`);
+    ``highlight`` (an area code) is drawn larger, in the accent colour."""
+    d = FunnelPoints.of(columns)
+    lim = funnel_limits(float(d.expected.min()), float(d.expected.max())) if len(d) \
         else funnel_limits(1.0, 10.0)
     x = np.round(lim["expected"], 2).tolist()
     traces: list[dict[str, Any]] = []
@@ -53,13 +104,13 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                            "line": {"color": "#6a6a6a", "dash": dash, "width": 1.2},
                            "hoverinfo": "skip"})
     for flag in ("higher", "not_different", "lower"):  # one legend entry per comparison
-        g = d[d.sir_flag == flag]
-        if g.empty:
+        g = d.flag == flag
+        if not g.any():
             continue
         traces.append({"type": "scatter", "mode": "markers",
                        "name": labels["areas"] + colon(lang) + flag_label(flag, lang).lower(),
-                       "x": g.expected.round(1).tolist(), "y": g.sir.round(3).tolist(),
-                       "text": g.name.tolist(),
+                       "x": np.round(d.expected[g], 1).tolist(),
+                       "y": np.round(d.sir[g], 3).tolist(), "text": d.name[g].tolist(),
                        "marker": {"color": FLAG_COLOURS[flag], "symbol": FLAG_SYMBOLS[flag],
                                   "size": 8, "line": {"color": "#ffffff", "width": 0.5}},
                        "hovertemplate": "<b>%{text}</b><br>" + labels["expected"]
@@ -72,21 +123,23 @@ def funnel_figure(df: pd.DataFrame, labels: dict[str, str], lang: str,
                  "line": {"color": ACCENT, "width": 1}}],
         xaxis=axis(labels["expected"], type="log", **log_ticks(x[0], x[-1], lang)),
         yaxis=axis("SIR"))}
-    return with_highlight(fig, df, highlight, labels["highlighted"], lang)
+    return with_highlight(fig, columns, highlight, labels["highlighted"], lang)
 
 
-def with_highlight(fig: dict[str, Any], df: pd.DataFrame, highlight: str | None, label: str,
+def with_highlight(fig: dict[str, Any], columns: Columns, highlight: str | None, label: str,
                    lang: str) -> dict[str, Any]:
-    """``fig`` (a funnel plot of ``df``'s areas, left as it is) with area ``highlight`` drawn
-    larger, in the accent colour, and named; ``fig`` itself when it is not among the
-    published areas."""
-    d = df.dropna(subset=["sir", "expected"])
-    h = d[d.geo_code == highlight] if highlight is not None else d.iloc[:0]
-    if h.empty:
+    """``fig`` (a funnel plot of the areas of ``columns``, left as it is) with area
+    ``highlight`` drawn larger, in the accent colour, and named; ``fig`` itself when it is not
+    among the published areas."""
+    if highlight is None:
+        return fig
+    d = FunnelPoints.of(columns)
+    h = d.code == highlight
+    if not h.any():
         return fig
     trace = {"type": "scatter", "mode": "markers+text", "name": label,
-             "x": h.expected.round(1).tolist(), "y": h.sir.round(3).tolist(),
-             "text": h.name.tolist(), "textposition": "top center",
+             "x": np.round(d.expected[h], 1).tolist(), "y": np.round(d.sir[h], 3).tolist(),
+             "text": d.name[h].tolist(), "textposition": "top center",
              "marker": {"color": ACCENT, "size": 14, "symbol": "diamond",
                         "line": {"color": "#ffffff", "width": 1}},
              "hovertemplate": "<b>%{text}</b><br>SIR" + colon(lang) + "%{y:,.2f}<extra></extra>"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from dash import Dash, Output, State, html
 
+from dashboard.row_filter import key_columns
 from dashboard.web import queries
 from dashboard.web.components import (
     common_controls,
@@ -22,9 +22,9 @@ from dashboard.web.components import (
     table_details,
 )
 from dashboard.web.figures.common import empty_figure
-from dashboard.web.figures.funnel import funnel_figure, outside, with_highlight
+from dashboard.web.figures.funnel import FunnelPoints, funnel_figure, outside, with_highlight
 from dashboard.web.figures.inequality import quintile_figure, statistic_over_time_figure
-from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
@@ -60,19 +60,18 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     zone = state["zone"]
     level = "country" if zone == "FR" else "region"
     ind = INDICATORS[state["indicateur"]]
-    q = queries.quintiles(measure, site, sex, ys, ye, level, zone) if _has(zone) \
-        else pd.DataFrame()
+    q = queries.quintiles(measure, site, sex, ys, ye, level, zone) if _has(zone) else []
     stats = queries.inequality_stats(measure, site, sex, ys, ye, level, zone) \
-        if _has(zone) else pd.DataFrame(columns=["statistic", "status"])
+        if _has(zone) else []
     labels = quintile_labels(lang)
     y_title = ind.axis_title(lang, measure)
-    has_data = not q.empty and q[ind.code].notna().any()
+    has_data = any(not is_missing(r[ind.code]) for r in q)
     fig = quintile_figure(q, ind.code, labels, y_title, lang) if has_data \
         else empty_figure(t("no_data", lang))
-    sentence = _ratio_sentence(stats, lang)
+    sentence = inequality_summary(stats, lang)
     summary = [html.P(sentence)] if sentence else [html.P(t("no_data", lang))]
     rows = []
-    for r in q.to_dict("records"):
+    for r in q:
         published = r["status"] == "published"
         rows.append([labels[int(r["quintile"]) - 1],
                      fmt_number(r[ind.code], lang, 1) if published else t("suppressed", lang),
@@ -82,23 +81,22 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     qtable = table_details(data_table([t("quintile", lang), y_title, t("interval", lang), cases],
                                       rows, t("ineq_graph_label", lang)), lang)
     stat_rows = []
-    by_stat = stats.set_index("statistic") if not stats.empty else pd.DataFrame()
+    by_stat = {r["statistic"]: r for r in stats}
     for s in STATISTICS:
-        if s in by_stat.index and by_stat.loc[s, "status"] == "published":
-            r = by_stat.loc[s]
+        r = by_stat.get(s)
+        if r is not None and r["status"] == "published":
             dec = 2 if s in ("rate_ratio", "rii") else 1
-            stat_rows.append([t(f"stat_{s}", lang), fmt_number(r.value, lang, dec),
-                              fmt_interval(r.low, r.high, lang, dec)])
-        elif s in by_stat.index:
+            stat_rows.append([t(f"stat_{s}", lang), fmt_number(r["value"], lang, dec),
+                              fmt_interval(r["low"], r["high"], lang, dec)])
+        elif r is not None:
             stat_rows.append([t(f"stat_{s}", lang), t("ineq_withheld", lang), ""])
     stable = data_table([t("statistic", lang), t("value", lang), t("interval", lang)], stat_rows,
                         t("ineq_indices", lang), [False, True, True])
     over = queries.inequality_over_time(measure, site, sex, "rate_ratio")
     over_fig = statistic_over_time_figure(over, t("stat_rate_ratio", lang), 1.0, lang) \
-        if over.value.notna().any() else empty_figure(t("no_data", lang))
-    over_rows = [[str(int(r.year)), fmt_number(r.value, lang, 2), fmt_interval(r.low, r.high,
-                                                                                 lang, 2)]
-                 for r in over.itertuples()]
+        if any(not is_missing(r["value"]) for r in over) else empty_figure(t("no_data", lang))
+    over_rows = [[str(int(r["year"])), fmt_number(r["value"], lang, 2),
+                  fmt_interval(r["low"], r["high"], lang, 2)] for r in over]
     over_table = table_details(data_table([t("year", lang), t("stat_rate_ratio", lang),
                                            t("interval", lang)], over_rows,
                                           t("ineq_over_time_label", lang)), lang)
@@ -110,14 +108,10 @@ def _has(zone: str) -> bool:
     return zone in queries.inequality_zones()
 
 
-def _ratio_sentence(stats: pd.DataFrame, lang: str) -> str | None:
-    return inequality_summary(stats, lang) if not stats.empty else None
-
-
-def _level_values(state: dict[str, str]) -> pd.DataFrame:
+def _level_columns(state: dict[str, str]) -> dict[str, np.ndarray]:
     ys, ye = parse_period(state["periode"])
-    return queries.level_values(state["mesure"], state["localisation"], state["sexe"], ys, ye,
-                                state["niveau"])
+    return queries.level_columns(state["mesure"], state["localisation"], state["sexe"], ys, ye,
+                                 state["niveau"])
 
 
 def funnel_outputs(state: dict[str, str], lang: str,
@@ -126,32 +120,32 @@ def funnel_outputs(state: dict[str, str], lang: str,
     ``highlight`` marked (the figure of the view is computed once for all its areas)."""
     fig, *rest = _funnel_view(state, lang)
     if highlight is not None:
-        fig = with_highlight(fig, _level_values(state), highlight, t("highlighted", lang), lang)
+        fig = with_highlight(fig, _level_columns(state), highlight, t("highlighted", lang), lang)
     return (fig, *rest)
 
 
 @memo_view
 def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     level = state["niveau"]
-    df = _level_values(state)
+    columns = _level_columns(state)
     labels = {k: t(k, lang) for k in ("limit_95", "limit_998", "expected", "highlighted")}
     labels["areas"] = t(f"level_{level}", lang)
-    pub = df.dropna(subset=["sir", "expected"])
-    fig = funnel_figure(df, labels, lang) if not pub.empty else empty_figure(t("no_data", lang))
-    iqr = (np.nanpercentile(pub.sir, 75) / np.nanpercentile(pub.sir, 25)
-           if len(pub) >= 4 and np.nanpercentile(pub.sir, 25) > 0 else float("nan"))
+    pub = FunnelPoints.of(columns)
+    fig = funnel_figure(columns, labels, lang) if len(pub) else empty_figure(t("no_data", lang))
+    quartile1 = np.percentile(pub.sir, 25) if len(pub) >= 4 else float("nan")
+    iqr = np.percentile(pub.sir, 75) / quartile1 if quartile1 > 0 else float("nan")
     text = t("dispersion_text", lang, areas=count_areas(len(pub), level, lang),
-             out95=outside(pub, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
-             out998=outside(pub, 0.998), iqr=fmt_number(iqr, lang, 2))
-    by_sir = pub.sort_values("sir", ascending=False)
-    rows = [[name, fmt_number(e, lang, 1), fmt_number(sir, lang, 2),
-             fmt_interval(low, high, lang, 2)]
-            for name, e, sir, low, high in zip(*(by_sir[c].tolist() for c in (
-                "name", "expected", "sir", "sir_low", "sir_high")), strict=True)]
+             out95=outside(columns, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
+             out998=outside(columns, 0.998), iqr=fmt_number(iqr, lang, 2))
+    rows = [[pub.name[i], fmt_number(pub.expected[i], lang, 1), fmt_number(pub.sir[i], lang, 2),
+             fmt_interval(pub.sir_low[i], pub.sir_high[i], lang, 2)] for i in pub.by_sir()]
     table = table_details(data_table([t("area", lang), t("expected", lang), "SIR",
                                       t("interval", lang)], rows,
                                      t("funnel_graph_label", lang)), lang)
-    links = download_links(queries.catalog(), "indicator", pub, lang)
+    keys = key_columns("indicator")
+    shown = [dict(zip(keys, values, strict=True)) for values in
+             zip(*(columns[k][pub.rows].tolist() for k in keys), strict=True)]
+    links = download_links(queries.catalog(), "indicator", shown, lang)
     return fig, [html.P(text)], table, links
 
 
