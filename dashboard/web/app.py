@@ -24,11 +24,13 @@ from dashboard.web.server import PLOTLY_PRELOAD, init_server
 # Package data (a real folder in a checkout and in an installed wheel alike).
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # The site's own scripts, served from the package with a fingerprint (immutable) before the
-# renderer starts: the data-table, ranking, map and plain-part components, in-page links, the
+# renderer starts: the data-table component, what the SVG charts share, the ranking, quintile
+# chart, map and plain-part components, in-page links, the
 # idle-time prefetch, charts redrawn when in view, the page's metadata applied; then what
 # changes plotly.js's behaviour once it arrives: charts redrawn for a resize only when resized.
 # (plotly.js: see ``server.PLOTLY_JS``.)
-SCRIPTS = ("web/static/datatable.js", "web/static/ranking.js", "web/static/area_map.js",
+SCRIPTS = ("web/static/datatable.js", "web/static/svg_chart.js", "web/static/ranking.js",
+           "web/static/quintile_chart.js", "web/static/area_map.js",
            "web/static/static_tree.js", "web/static/navigation.js", "web/static/prefetch.js",
            "web/static/figures_in_view.js", "web/static/page_meta.js", "web/static/on_plotly.js",
            "web/static/resize_if_resized.js")

@@ -142,6 +142,18 @@ class Ranking(BrowserComponent):
         super().__init__(data=data, **kwargs)
 
 
+class QuintileChart(BrowserComponent):
+    """The rates by deprivation quintile, drawn as SVG by ``static/quintile_chart.js`` from
+    ``data`` (:func:`figures.inequality.quintile_chart`): five points, not a plotly figure."""
+
+    _type = "QuintileChart"
+    _prop_names: ClassVar[list[str]] = ["id", "className", "data"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(data=data, **kwargs)
+
+
 class AreaMap(BrowserComponent):
     """The map page's choropleth, drawn as SVG by ``static/area_map.js``: the areas' paths
     from ``shapes`` (a URL, :mod:`map_shapes`), their colours and hover texts from ``view``

@@ -253,7 +253,7 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
     ("evolution-graph-next.data",
      ["mortality", "lung", "male", "asr_europe", "quinquennal", "region-84", "aucun",
       "department-2A"], ["?lang=en"]),
-    ("inegalites-quintiles-next.data",
+    ("inegalites-quintiles.data",
      ["incidence", "all", "all", "region", "2019-2023", "asr_world", "84"], ["?lang=fr"]),
     ("inegalites-funnel-next.data",
      ["incidence", "all", "all", "region", "2019-2023", "asr_world", "FR"], ["?lang=fr"]),

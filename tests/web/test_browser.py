@@ -577,11 +577,74 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     assert "Limites" not in names and "limits" in names, names
     # a chart in view beside the controls is redrawn at once
     open_page(driver, live_url + "/inegalites")
-    quintiles = "inegalites-quintiles"
-    wait_for(lambda: driver.execute_script(PLOT_DATA, quintiles), what="quintiles drawn")
-    shown = driver.execute_script(PLOT_DATA, quintiles)
+    wait_for(lambda: driver.execute_script(QUINTILES)["dots"] == 5, what="quintiles drawn")
+    shown = driver.execute_script(QUINTILES)
     choose(driver, "inegalites-localisation", "lung")
-    wait_for(lambda: driver.execute_script(PLOT_DATA, quintiles) != shown, what="quintiles")
+    wait_for(lambda: driver.execute_script(QUINTILES)["values"] != shown["values"],
+             what="quintiles")
+
+
+QUINTILES = """
+const chart = document.getElementById('inegalites-quintiles');
+const svg = chart && chart.querySelector('svg');
+const box = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.right]; };
+return svg ? {
+    dots: svg.querySelectorAll('.quintile-dot').length,
+    bars: svg.querySelectorAll('.quintile-point path').length,
+    heights: [...svg.querySelectorAll('.quintile-dot')].map(c => Number(c.getAttribute('cy'))),
+    values: [...svg.querySelectorAll('.quintile-value')].map(t => t.textContent),
+    titles: [...svg.querySelectorAll('.quintile-point title')].map(t => t.textContent),
+    categories: [...svg.querySelectorAll('.quintile-category tspan')].map(t => t.textContent),
+    labels: [...svg.querySelectorAll('.quintile-category tspan')].map(box),
+    chart: box(svg), name: svg.getAttribute('aria-label'),
+    empty: (svg.querySelector('.quintile-empty') || {}).textContent || null,
+} : {dots: 0};"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_quintile_chart_draws_the_rates_of_its_table(driver: Any, live_url: str,
+                                                     width: int) -> None:
+    """The quintile chart (drawn without plotly): a dot per published rate, higher rates
+    higher, each with its interval and its value shown on pointing, the categories inside the
+    chart at phone width too; a view without rates says so; text stays text."""
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(width, size["height"])
+        open_page(driver, live_url + "/inegalites?lang=fr&mesure=mortality&localisation=lung")
+        got = wait_for(lambda: (q := driver.execute_script(QUINTILES))["dots"] == 5 and q,
+                       what="quintiles")
+        table = driver.execute_script(
+            "return [...document.querySelectorAll('#inegalites-qtable tbody tr')]"
+            ".map(r => r.cells[1].textContent)")
+        assert got["values"] == table  # the table's values, in the same order
+        rates = [float(v.replace("\u202f", "").replace(",", ".")) for v in table]
+        order = sorted(range(5), key=lambda i: rates[i])
+        assert sorted(got["heights"], reverse=True) == [got["heights"][i] for i in order]
+        assert got["bars"] == 5 and got["name"]
+        assert got["titles"][0].startswith("Q1 (moins défavorisé)\u202f: " + table[0])
+        assert got["categories"][:2] == ["Q1", "(moins défavorisé)"]
+        left, right = got["chart"]
+        assert all(left <= a and b <= right + 1 for a, b in got["labels"]), got
+        assert driver.execute_script(  # values hidden until pointed at
+            "return [...document.querySelectorAll('#inegalites-quintiles .quintile-value')]"
+            ".every(t => getComputedStyle(t).visibility === 'hidden')")
+        from selenium.webdriver.common.action_chains import ActionChains
+        dot = driver.find_elements("css selector", "#inegalites-quintiles .quintile-dot")[2]
+        ActionChains(driver).move_to_element(dot).perform()
+        wait_for(lambda: driver.find_elements(
+            "css selector", "#inegalites-quintiles .quintile-value")[2].is_displayed(),
+            what="value shown on pointing")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    evil = "<img src=x onerror=\"window.__injected=1\">&amp;"
+    driver.execute_script(
+        "window.dash_clientside.set_props('inegalites-quintiles', {data: {points: [], "
+        "categories: [], axisTitle: arguments[0], label: arguments[0], empty: arguments[0], "
+        "separators: '.,'}})", evil)
+    wait_for(lambda: driver.execute_script(QUINTILES)["empty"] == evil, what="empty chart")
+    assert driver.execute_script(
+        "return document.querySelectorAll('#inegalites-quintiles img').length === 0"
+        " && window.__injected === undefined")
 
 
 TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')"

@@ -14,6 +14,7 @@ from dashboard.web.figures.funnel import (
     outside,
     with_highlight,
 )
+from dashboard.web.figures.inequality import quintile_chart
 from dashboard.web.figures.map import (
     DIVERGING,
     SIR_BREAKS,
@@ -148,6 +149,29 @@ def test_funnel_points_in_sir_order_equal_sirs_alphabetical() -> None:
     labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
     assert funnel_figure(columns, labels, "fr", "b") == funnel_figure(df, labels, "fr", "b")
     assert outside(columns, 0.95) == outside(df, 0.95)
+
+
+def test_quintile_chart_points() -> None:
+    """A point per published rate, in quintile order whatever the rows' order, values to 2
+    decimals, texts in the page's language; a suppressed rate is not drawn, an interval
+    missing leaves the point without bars."""
+    rows = [{"quintile": q, "asr_world": v, "asr_world_low": lo, "asr_world_high": hi}
+            for q, v, lo, hi in [(2, 1234.5678, 1200.0, 1270.04), (1, float("nan"), None, None),
+                                 (3, 98.765, None, None), (5, 12.0, 11.5, 12.5),
+                                 (4, None, None, None)]]
+    labels = ["Q1 (a)", "Q2", "Q3", "Q4", "Q5 (b)"]
+    d = quintile_chart(rows, "asr_world", labels, "Taux", "Taux par quintile", "Rien", "fr")
+    assert d["points"] == [
+        ["Q2", 1234.57, 1200.0, 1270.04, "1\u202f234,6",
+         "Q2\u202f: 1\u202f234,6 (IC 95\u202f%\u202f: 1\u202f200,0 à 1\u202f270,0)"],
+        ["Q3", 98.77, None, None, "98,8", "Q3\u202f: 98,8"],
+        ["Q5 (b)", 12.0, 11.5, 12.5, "12,0",
+         "Q5 (b)\u202f: 12,0 (IC 95\u202f%\u202f: 11,5 à 12,5)"]]
+    assert d["categories"] == labels and d["separators"] == ",\u202f"
+    assert (d["axisTitle"], d["label"], d["empty"]) == ("Taux", "Taux par quintile", "Rien")
+    english = quintile_chart(rows[:1], "asr_world", labels, "Rate", "", "None", "en")
+    assert english["points"][0][4:] == ["1,234.6", "Q2: 1,234.6 (95% CI: 1,200.0 to 1,270.0)"]
+    assert quintile_chart([], "asr_world", labels, "", "", "", "fr")["points"] == []
 
 
 def test_map_summary(ctx: None) -> None:

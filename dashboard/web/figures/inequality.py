@@ -7,34 +7,35 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.web.figures.common import ACCENT, axis, base_layout
-from dashboard.web.formatting import colon, is_missing
+from dashboard.web.figures.common import ACCENT, axis, base_layout, separators
+from dashboard.web.formatting import colon, fmt_interval, fmt_number, is_missing
 
 
 def _column(rows: Sequence[Mapping[str, Any]], name: str) -> np.ndarray:
     return np.array([np.nan if r[name] is None else r[name] for r in rows], dtype=float)
 
 
-def quintile_figure(rows: Sequence[Mapping[str, Any]], col: str, x_labels: list[str],
-                    y_title: str, lang: str) -> dict[str, Any]:
-    """Dot-and-whisker chart of the five quintile rates (records with ``quintile``, ``col``
-    and its ``_low`` and ``_high`` bounds)."""
-    d = [r for r in rows if not is_missing(r[col])]
-    labels = [x_labels[int(r["quintile"]) - 1] for r in d]
-    value, low, high = (_column(d, c) for c in (col, f"{col}_low", f"{col}_high"))
-    trace = {"type": "scatter", "mode": "markers+lines", "x": labels,
-             "y": np.round(value, 2).tolist(),
-             "line": {"color": "#b4b4d8", "width": 1},
-             "marker": {"color": ACCENT, "size": 11},
-             "error_y": {"type": "data", "symmetric": False,
-                         "array": np.round(high - value, 2).tolist(),
-                         "arrayminus": np.round(value - low, 2).tolist(),
-                         "color": ACCENT, "thickness": 1.5, "width": 6},
-             "hovertemplate": "%{x}" + colon(lang) + "%{y:,.1f}<extra></extra>"}
-    return {"data": [trace], "layout": base_layout(
-        height=360, separators=",\u202f" if lang == "fr" else ".,",
-        xaxis=axis("", categoryorder="array", categoryarray=x_labels),
-        yaxis=axis(y_title, rangemode="tozero"))}
+def quintile_chart(rows: Sequence[Mapping[str, Any]], col: str, x_labels: list[str],
+                   y_title: str, label: str, empty: str, lang: str,
+                   decimals: int = 1) -> dict[str, Any]:
+    """What :class:`components.QuintileChart` draws of the quintile rates (records with
+    ``quintile``, ``col`` and its ``_low`` and ``_high`` bounds): a point per published rate,
+    [category, value, low, high, value text, description], values to 2 decimals (below a
+    pixel); the categories in order, the axis title, the chart's accessible name ``label``,
+    the message ``empty`` shown when no rate is published, the page's separators."""
+    points = []
+    for r in sorted(rows, key=lambda r: int(r["quintile"])):
+        if is_missing(r[col]):
+            continue
+        low, high = (None if is_missing(r[f"{col}_{b}"]) else round(float(r[f"{col}_{b}"]), 2)
+                     for b in ("low", "high"))
+        category = x_labels[int(r["quintile"]) - 1]
+        text = fmt_number(r[col], lang, decimals)
+        interval = fmt_interval(r[f"{col}_low"], r[f"{col}_high"], lang, decimals)
+        points.append([category, round(float(r[col]), 2), low, high, text,
+                       f"{category}{colon(lang)}{text}" + (f" ({interval})" if interval else "")])
+    return {"points": points, "categories": x_labels, "axisTitle": y_title, "label": label,
+            "empty": empty, "separators": separators(lang)}
 
 
 def statistic_over_time_figure(rows: Sequence[Mapping[str, Any]], y_title: str,

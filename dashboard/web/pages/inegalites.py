@@ -10,6 +10,7 @@ from dash import Dash, Output, State, html
 from dashboard.row_filter import key_columns
 from dashboard.web import queries
 from dashboard.web.components import (
+    QuintileChart,
     common_controls,
     controls_panel,
     data_table,
@@ -23,7 +24,7 @@ from dashboard.web.components import (
 )
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.funnel import FunnelPoints, funnel_figure, outside, with_highlight
-from dashboard.web.figures.inequality import quintile_figure, statistic_over_time_figure
+from dashboard.web.figures.inequality import quintile_chart, statistic_over_time_figure
 from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
@@ -54,7 +55,7 @@ def quintile_labels(lang: str) -> list[str]:
 
 @memo_view
 def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
-    """Quintile figure, summary, statistics table, data table, downloads, gap over time."""
+    """Quintile chart, summary, statistics table, data table, downloads, gap over time."""
     measure, site, sex = state["mesure"], state["localisation"], state["sexe"]
     ys, ye = parse_period(state["periode"])
     zone = state["zone"]
@@ -65,9 +66,8 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
         if _has(zone) else []
     labels = quintile_labels(lang)
     y_title = ind.axis_title(lang, measure)
-    has_data = any(not is_missing(r[ind.code]) for r in q)
-    fig = quintile_figure(q, ind.code, labels, y_title, lang) if has_data \
-        else empty_figure(t("no_data", lang))
+    chart = quintile_chart(q, ind.code, labels, y_title, t("ineq_graph_label", lang),
+                           t("no_data", lang), lang)
     sentence = inequality_summary(stats, lang)
     summary = [html.P(sentence)] if sentence else [html.P(t("no_data", lang))]
     rows = []
@@ -101,7 +101,7 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
                                            t("interval", lang)], over_rows,
                                           t("ineq_over_time_label", lang)), lang)
     links = download_links(queries.catalog(), "inequality", q, lang)
-    return fig, summary, stable, qtable, links, over_fig, over_table
+    return chart, summary, stable, qtable, links, over_fig, over_table
 
 
 def _has(zone: str) -> bool:
@@ -152,7 +152,7 @@ def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     state, lang = parsed.state, parsed.lang
     cat = queries.catalog()
-    fig, summary, stable, qtable, links, over_fig, over_table = social_outputs(state, lang)
+    chart, summary, stable, qtable, links, over_fig, over_table = social_outputs(state, lang)
     ffig, ftext, ftable, flinks = funnel_outputs(state, lang)
     zones = [("FR", t("france", lang))] + [
         (c, cat.area_name("region", c)) for c in queries.inequality_zones() if c != "FR"]
@@ -170,9 +170,10 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(t("ineq_social", lang)),
         html.P(t("ineq_social_lead", lang), className="prose"),
         html.Div(className="two-cols", children=[
-            figure_block(graph("inegalites-quintiles", lang, fig), t("ineq_graph_label", lang),
-                         summary, qtable, summary_id="inegalites-summary",
-                         table_id="inegalites-qtable"),
+            figure_block(QuintileChart(chart, id="inegalites-quintiles",
+                                       className="quintile-chart"),
+                         t("ineq_graph_label", lang), summary, qtable,
+                         summary_id="inegalites-summary", table_id="inegalites-qtable"),
             html.Div([scroll_box(stable, lang, id="inegalites-stats"),
                       html.Div(links, id="inegalites-downloads")]),
         ]),
@@ -192,11 +193,11 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
-    for chart in ("quintiles", "over-time", "funnel"):
+    for chart in ("over-time", "funnel"):
         register_figure_in_view(app, f"{PAGE}-{chart}")
     register_period_options(app, PAGE)
 
-    @app.callback(figure_output("inegalites-quintiles"),
+    @app.callback(Output("inegalites-quintiles", "data"),
                   Output("inegalites-summary", "children"), Output("inegalites-stats", "children"),
                   Output("inegalites-qtable", "children"),
                   Output("inegalites-downloads", "children"),

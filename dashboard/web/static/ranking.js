@@ -12,8 +12,9 @@
  * the map has every number for screen readers and keyboards. */
 (function () {
     'use strict';
-    var React = window.React;
-    var h = React.createElement;
+    var svg = window.dashboard.svg;
+    var niceStep = svg.niceStep, stepDecimals = svg.stepDecimals, formatTick = svg.formatTick;
+    var esc = svg.esc, tag = svg.tag, r1 = svg.r1;
     var ROW = 18;         // px per area
     var HEAD = 44;        // px: axis title and tick labels above the rows
     var RIGHT = 14;       // px kept free right of the plot area
@@ -24,27 +25,6 @@
     var COLOURS = {higher: '#b35806', lower: '#542788', not_different: '#6a6a6a'};
     var REFERENCE = '#000091';
     var GRID = '#dddddd';
-
-    /* A step of 1, 2 or 5 times a power of ten giving about `count` intervals over `span`. */
-    function niceStep(span, count) {
-        var raw = span / Math.max(count, 1);
-        var power = Math.pow(10, Math.floor(Math.log10(raw)));
-        var f = raw / power;
-        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
-    }
-
-    function stepDecimals(step) {
-        return Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-    }
-
-    /* A tick label in the page's conventions: separators = decimal mark then thousands mark. */
-    function formatTick(value, decimals, separators) {
-        var text = Math.abs(value).toFixed(decimals);
-        var parts = text.split('.');
-        var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, separators.charAt(1));
-        var out = parts.length > 1 ? whole + separators.charAt(0) + parts[1] : whole;
-        return value < 0 && Number(text) !== 0 ? '\u2212' + out : out;
-    }
 
     /* [low, high] of everything drawn (values, intervals, reference), padded; null if none. */
     function domain(rows, reference) {
@@ -61,26 +41,6 @@
         var pad = hi > lo ? (hi - lo) * PAD : Math.max(Math.abs(lo) * 0.1, 1);
         return [lo - pad, hi + pad];
     }
-
-    var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
-
-    function esc(text) {
-        return String(text === null || text === undefined ? '' : text).replace(
-            /[&<>"']/g, function (c) { return ESCAPES[c]; });
-    }
-
-    /* An SVG element's markup: attributes escaped, `inner` already markup. */
-    function tag(name, attrs, inner) {
-        var out = '<' + name;
-        Object.keys(attrs).forEach(function (k) {
-            if (attrs[k] !== null && attrs[k] !== undefined) {
-                out += ' ' + k + '="' + esc(attrs[k]) + '"';
-            }
-        });
-        return out + (inner === undefined ? '/>' : '>' + inner + '</' + name + '>');
-    }
-
-    function r1(v) { return Math.round(v * 10) / 10; }
 
     function marker(flag, x, y) {
         var c = COLOURS[flag] || COLOURS.not_different;
@@ -107,28 +67,6 @@
         }).join('') + '</ul>';
     }
 
-    /* Width of the element, followed as it changes (a phone turned, the side panel resized). */
-    function useWidth(ref) {
-        var state = React.useState(0), width = state[0], setWidth = state[1];
-        React.useLayoutEffect(function () {
-            var el = ref.current;
-            if (!el) { return undefined; }
-            var measure = function () {
-                var w = el.clientWidth;
-                setWidth(function (old) { return Math.abs(old - w) >= 1 ? w : old; });
-            };
-            measure();
-            if (!window.ResizeObserver) {
-                window.addEventListener('resize', measure);
-                return function () { window.removeEventListener('resize', measure); };
-            }
-            var observer = new window.ResizeObserver(measure);
-            observer.observe(el);
-            return function () { observer.disconnect(); };
-        }, []);
-        return width;
-    }
-
     /* The chart's markup at `width` px: legend, scale, rows. */
     function chart(d, width) {
         var rows = d.rows || [];
@@ -144,9 +82,7 @@
             var step = niceStep(span[1] - span[0],
                                 Math.max(4, Math.min(9, (right - left) / TICK_PX)) + 1);
             decimals = stepDecimals(step);
-            for (var k = Math.ceil(span[0] / step); k * step <= span[1] + step * 1e-9; k++) {
-                ticks.push(k * step);
-            }
+            ticks = svg.ticks(span[0], span[1], step);
         }
         // the axis title centred over the plot area, moved left as far as it needs to fit
         var half = TITLE_CHAR_PX * (d.axisTitle || '').length / 2;
@@ -217,16 +153,7 @@
                         role: 'img', 'aria-label': d.label}, body) + '</div>';
     }
 
-    function Ranking(props) {
-        var ref = React.useRef(null);
-        var width = useWidth(ref);
-        var d = props.data || {rows: []};
-        React.useLayoutEffect(function () {
-            if (ref.current && width > 0) { ref.current.innerHTML = chart(d, width); }
-        }, [d, width]);
-        return h('div', {id: props.id, ref: ref, className: props.className});
-    }
-
-    window.dashboard = window.dashboard || {};
-    window.dashboard.Ranking = window.React.memo(Ranking);
+    window.dashboard.Ranking = svg.svgChart(function (d, width) {
+        return chart(d.rows ? d : {rows: []}, width);
+    });
 })();
