@@ -149,11 +149,10 @@ class IndicatorFrame:
                     level: str, code: str) -> dict[str, object] | None:
         """One area's row of :meth:`level_values` as a plain record (``None`` when absent;
         its nulls as in the view's records)."""
-        rows = self.views.get((measure, site, sex, level, period[0], period[1]))
-        if rows is None:
-            return None
-        found = [r for r in self.plain.records(rows) if r["geo_code"] == code]
-        return found[0] if found else None
+        columns = self.level_columns(measure, site, sex, period, level)
+        at = np.flatnonzero(columns["geo_code"] == code)
+        return {name: values[at[:1]].tolist()[0] for name, values in columns.items()} \
+            if len(at) else None
 
 
 @dataclass(frozen=True)
