@@ -116,21 +116,23 @@ def test_funnel_limits_are_exact_poisson() -> None:
     assert np.all(np.diff(lim["high95"]) < 0)  # the funnel narrows as E grows
     df = pd.DataFrame({"geo_code": ["a", "b"], "name": ["A", "B"], "expected": [100.0, 100.0],
                        "sir": [1.0, 2.0], "sir_flag": ["not_different", "higher"]})
-    assert outside(df, 0.95) == 1
+    assert outside(FunnelPoints.of(df), 0.95) == 1
     withheld = pd.DataFrame({"expected": pd.array([100.0, 100.0, None], dtype="Float64"),
                              "sir": pd.array([2.0, None, 3.0], dtype="Float64")})
-    assert outside(withheld, 0.95) == 1  # areas without a SIR or an expected count: not counted
-    assert outside(withheld.iloc[1:2], 0.95) == 0
+    # areas without a SIR or an expected count: not counted
+    assert outside(FunnelPoints.of(withheld), 0.95) == 1
+    assert outside(FunnelPoints.of(withheld.iloc[1:2]), 0.95) == 0
     labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
-    fig = funnel_figure(df, labels, "en", highlight="b")
+    points = FunnelPoints.of(df)
+    fig = funnel_figure(points, labels, "en", highlight="b")
     assert fig["data"][-1]["text"] == ["B"]
     assert fig["layout"]["xaxis"]["type"] == "log"
     # the highlight is added to the view's figure, which stays as it is (it is shared)
-    plain = funnel_figure(df, labels, "en")
+    plain = funnel_figure(points, labels, "en")
     kept = [dict(tr) for tr in plain["data"]]
-    assert with_highlight(plain, df, "b", "highlighted", "en") == fig
+    assert with_highlight(plain, points, "b", "highlighted", "en") == fig
     assert plain["data"] == kept and len(kept) == len(fig["data"]) - 1
-    assert with_highlight(plain, df, "zz", "highlighted", "en") is plain  # not an area of it
+    assert with_highlight(plain, points, "zz", "highlighted", "en") is plain  # not an area of it
 
 
 def test_funnel_points_in_sir_order_equal_sirs_alphabetical() -> None:
@@ -147,8 +149,10 @@ def test_funnel_points_in_sir_order_equal_sirs_alphabetical() -> None:
     assert points.name[points.by_sir()].tolist() == ["Zz", "Éure", "Val-d'Oise", "Ain"]
     columns = {k: np.array(df[k].tolist(), dtype=object) for k in df.columns}
     labels = {k: k for k in ("limit_95", "limit_998", "expected", "highlighted", "areas")}
-    assert funnel_figure(columns, labels, "fr", "b") == funnel_figure(df, labels, "fr", "b")
-    assert outside(columns, 0.95) == outside(df, 0.95)
+    from_columns = FunnelPoints.of(columns)
+    assert funnel_figure(from_columns, labels, "fr", "b") == funnel_figure(points, labels, "fr",
+                                                                            "b")
+    assert outside(from_columns, 0.95) == outside(points, 0.95)
 
 
 def test_quintile_chart_points() -> None:

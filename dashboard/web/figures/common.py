@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
         'sans-serif')
 TEXT = "#161616"
@@ -43,6 +45,13 @@ def axis(title: str = "", **extra: Any) -> dict[str, Any]:
                            "linecolor": "#929292", "automargin": True}
     out.update(extra)
     return out
+
+
+def floats(values: Any) -> np.ndarray:
+    """Numbers (a column, a list) as floats, NaN for a missing value (None, pandas' NA)."""
+    if hasattr(values, "to_numpy"):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def separators(lang: str) -> str:

@@ -10,7 +10,14 @@ import numpy as np
 
 from dashboard.stats.funnel import sir_limits
 from dashboard.web.collation import sort_key
-from dashboard.web.figures.common import ACCENT, FLAG_COLOURS, FLAG_SYMBOLS, axis, base_layout
+from dashboard.web.figures.common import (
+    ACCENT,
+    FLAG_COLOURS,
+    FLAG_SYMBOLS,
+    axis,
+    base_layout,
+    floats,
+)
 from dashboard.web.formatting import colon, fmt_number
 from dashboard.web.indicators import flag_label
 
@@ -30,13 +37,6 @@ def funnel_limits(expected_min: float, expected_max: float,
 Columns = Mapping[str, Any]  # column name -> values (a DataFrame, or a dict of arrays)
 
 
-def _floats(values: Any) -> np.ndarray:
-    """Numbers as floats, NaN for a missing value (None, pandas' NA)."""
-    if hasattr(values, "to_numpy"):
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    return np.array([np.nan if v is None else v for v in values], dtype=float)
-
-
 @dataclass(frozen=True)
 class FunnelPoints:
     """The areas a funnel plot shows (those with a SIR and an expected count), as arrays."""
@@ -54,14 +54,14 @@ class FunnelPoints:
     def of(cls, columns: Columns) -> FunnelPoints:
         """The published points of ``columns`` (``geo_code``, ``name``, ``expected``, ``sir``,
         ``sir_low``, ``sir_high``, ``sir_flag``; the interval and flag may be absent)."""
-        expected, sir = _floats(columns["expected"]), _floats(columns["sir"])
+        expected, sir = floats(columns["expected"]), floats(columns["sir"])
         rows = np.flatnonzero(~(np.isnan(expected) | np.isnan(sir)))
 
         def take(name: str, numeric: bool) -> np.ndarray:
             if name not in columns:
                 return np.full(len(rows), np.nan if numeric else None,
                                dtype=float if numeric else object)
-            return (_floats(columns[name]) if numeric
+            return (floats(columns[name]) if numeric
                     else np.asarray(columns[name], dtype=object))[rows]
 
         return cls(take("geo_code", False), take("name", False), expected[rows], sir[rows],
@@ -77,20 +77,18 @@ class FunnelPoints:
                         dtype=int)
 
 
-def outside(columns: Columns, conf: float) -> int:
+def outside(points: FunnelPoints, conf: float) -> int:
     """Number of published areas outside the ``conf`` limits."""
-    points = FunnelPoints.of(columns)
     if not len(points):
         return 0
     low, high = sir_limits(points.expected, conf)
     return int(((points.sir < low) | (points.sir > high)).sum())
 
 
-def funnel_figure(columns: Columns, labels: dict[str, str], lang: str,
+def funnel_figure(d: FunnelPoints, labels: dict[str, str], lang: str,
                   highlight: str | None = None) -> dict[str, Any]:
-    """The funnel plot of the areas of ``columns`` (see :meth:`FunnelPoints.of`);
-    ``highlight`` (an area code) is drawn larger, in the accent colour."""
-    d = FunnelPoints.of(columns)
+    """The funnel plot of the areas ``d``; ``highlight`` (an area code) is drawn larger, in
+    the accent colour."""
     lim = funnel_limits(float(d.expected.min()), float(d.expected.max())) if len(d) \
         else funnel_limits(1.0, 10.0)
     x = np.round(lim["expected"], 2).tolist()
@@ -123,17 +121,15 @@ def funnel_figure(columns: Columns, labels: dict[str, str], lang: str,
                  "line": {"color": ACCENT, "width": 1}}],
         xaxis=axis(labels["expected"], type="log", **log_ticks(x[0], x[-1], lang)),
         yaxis=axis("SIR"))}
-    return with_highlight(fig, columns, highlight, labels["highlighted"], lang)
+    return with_highlight(fig, d, highlight, labels["highlighted"], lang)
 
 
-def with_highlight(fig: dict[str, Any], columns: Columns, highlight: str | None, label: str,
+def with_highlight(fig: dict[str, Any], d: FunnelPoints, highlight: str | None, label: str,
                    lang: str) -> dict[str, Any]:
-    """``fig`` (a funnel plot of the areas of ``columns``, left as it is) with area
-    ``highlight`` drawn larger, in the accent colour, and named; ``fig`` itself when it is not
-    among the published areas."""
+    """``fig`` (a funnel plot of the areas ``d``, left as it is) with area ``highlight`` drawn
+    larger, in the accent colour, and named; ``fig`` itself when it is not among them."""
     if highlight is None:
         return fig
-    d = FunnelPoints.of(columns)
     h = d.code == highlight
     if not h.any():
         return fig

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.web.figures.common import ACCENT, axis, base_layout, separators
+from dashboard.web.figures.common import ACCENT, axis, base_layout, floats, separators
 from dashboard.web.formatting import colon, fmt_interval, fmt_number, is_missing
 
 
 def _column(rows: Sequence[Mapping[str, Any]], name: str) -> np.ndarray:
-    return np.array([np.nan if r[name] is None else r[name] for r in rows], dtype=float)
+    return floats([r[name] for r in rows])
 
 
 def quintile_chart(rows: Sequence[Mapping[str, Any]], col: str, x_labels: list[str],

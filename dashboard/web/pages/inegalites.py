@@ -120,7 +120,8 @@ def funnel_outputs(state: dict[str, str], lang: str,
     ``highlight`` marked (the figure of the view is computed once for all its areas)."""
     fig, *rest = _funnel_view(state, lang)
     if highlight is not None:
-        fig = with_highlight(fig, _level_columns(state), highlight, t("highlighted", lang), lang)
+        fig = with_highlight(fig, FunnelPoints.of(_level_columns(state)), highlight,
+                             t("highlighted", lang), lang)
     return (fig, *rest)
 
 
@@ -131,12 +132,12 @@ def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     labels = {k: t(k, lang) for k in ("limit_95", "limit_998", "expected", "highlighted")}
     labels["areas"] = t(f"level_{level}", lang)
     pub = FunnelPoints.of(columns)
-    fig = funnel_figure(columns, labels, lang) if len(pub) else empty_figure(t("no_data", lang))
+    fig = funnel_figure(pub, labels, lang) if len(pub) else empty_figure(t("no_data", lang))
     quartile1 = np.percentile(pub.sir, 25) if len(pub) >= 4 else float("nan")
     iqr = np.percentile(pub.sir, 75) / quartile1 if quartile1 > 0 else float("nan")
     text = t("dispersion_text", lang, areas=count_areas(len(pub), level, lang),
-             out95=outside(columns, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
-             out998=outside(columns, 0.998), iqr=fmt_number(iqr, lang, 2))
+             out95=outside(pub, 0.95), exp95=fmt_number(0.05 * len(pub), lang, 1),
+             out998=outside(pub, 0.998), iqr=fmt_number(iqr, lang, 2))
     rows = [[pub.name[i], fmt_number(pub.expected[i], lang, 1), fmt_number(pub.sir[i], lang, 2),
              fmt_interval(pub.sir_low[i], pub.sir_high[i], lang, 2)] for i in pub.by_sir()]
     table = table_details(data_table([t("area", lang), t("expected", lang), "SIR",
