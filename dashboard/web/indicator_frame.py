@@ -3,13 +3,15 @@ inequality tables, by key (per release, per process).
 
 A map view (the areas of one level for a measure, site, sex and period), the series of one
 area, its trend or the quintile rates of a cell is then a dictionary lookup and a row take
-(about 1 ms) instead of a DuckDB query (about 5-15 ms: planning, a scan of the table, the
-conversion to pandas) and a cache entry, which every new view of the dashboard paid several
-times. The tables are read once per release through the same conversion
+instead of a DuckDB query (about 5-15 ms: planning, a scan of the table, the conversion to
+pandas) and a cache entry, which every new view of the dashboard paid several times. The
+tables are read once per release through the same conversion
 (:func:`dashboard.release_reads.indicator_rows`, :func:`~dashboard.release_reads.rows`), so the
-values are DuckDB's; a take keeps DuckDB's dtypes too (:func:`_as_queried`).
-``tests/web/test_indicator_frame.py`` compares every view and a sample of the series and cells
-with the SQL of :mod:`dashboard.release_reads`.
+values are DuckDB's. A map view comes as a data frame with DuckDB's dtypes
+(:func:`_as_queried`, ~1 ms) or as column arrays; series, cells and the keyed tables' rows as
+plain records (:class:`PlainColumns`, tens of µs). ``tests/web/test_indicator_frame.py``
+compares every view and a sample of the series and cells with the SQL of
+:mod:`dashboard.release_reads`.
 """
 
 from __future__ import annotations
@@ -125,15 +127,10 @@ class IndicatorFrame:
         rows = self.views.get((measure, site, sex, level, period[0], period[1]))
         return _as_queried(self.frame, rows, self.nullable)
 
-    def series(self, measure: str, site: str, sex: str, level: str, code: str,
-               pooled: bool) -> pd.DataFrame:
-        """As :func:`dashboard.release_reads.series`: one area's periods by end year."""
-        rows = self.series_rows.get((measure, site, sex, level, code, pooled))
-        return _as_queried(self.frame, rows, self.nullable).drop(columns="name")
-
     def series_records(self, measure: str, site: str, sex: str, level: str, code: str,
                        pooled: bool) -> list[dict[str, object]]:
-        """:meth:`series` as plain records (:class:`PlainColumns`)."""
+        """As :func:`dashboard.release_reads.series` (one area's periods by end year), as plain
+        records (:class:`PlainColumns`)."""
         out = self.plain.records(self.series_rows.get((measure, site, sex, level, code,
                                                        pooled)))
         for record in out:
@@ -157,27 +154,21 @@ class IndicatorFrame:
 
 @dataclass(frozen=True)
 class KeyedTable:
-    """A release table in memory and the row positions of each value of a key, in a given
-    order (see :data:`KEYED`)."""
+    """A release table in memory (its columns, :class:`PlainColumns`) and the row positions of
+    each value of a key, in a given order (see :data:`KEYED`)."""
 
-    frame: pd.DataFrame
     groups: dict[tuple[object, ...], np.ndarray]
-    nullable: tuple[str, ...]
     plain: PlainColumns
 
     @classmethod
     def read(cls, release: Release, table: str, key: tuple[str, ...],
              order: tuple[str, ...] = ()) -> KeyedTable:
         frame = reads.rows(release, RowFilter(table, ()), (*key, *order))
-        return cls(frame, frame.groupby(list(key), sort=False).indices, _nullable(frame),
-                   PlainColumns.of(frame))
-
-    def take(self, *key: object) -> pd.DataFrame:
-        """As a query of the rows with this key, in the table's order."""
-        return _as_queried(self.frame, self.groups.get(key), self.nullable)
+        return cls(frame.groupby(list(key), sort=False).indices, PlainColumns.of(frame))
 
     def records(self, *key: object) -> list[dict[str, object]]:
-        """:meth:`take` as plain records (:class:`PlainColumns`)."""
+        """As a query of the rows with this key, in the table's order, as plain records
+        (:class:`PlainColumns`)."""
         return self.plain.records(self.groups.get(key))
 
 
