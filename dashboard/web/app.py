@@ -30,7 +30,7 @@ ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
 # changes plotly.js's behaviour once it arrives: charts redrawn for a resize only when resized.
 # (plotly.js: see ``server.PLOTLY_JS``.)
 SCRIPTS = ("web/static/datatable.js", "web/static/svg_chart.js", "web/static/ranking.js",
-           "web/static/quintile_chart.js", "web/static/area_map.js",
+           "web/static/quintile_chart.js", "web/static/trend_chart.js", "web/static/area_map.js",
            "web/static/static_tree.js", "web/static/navigation.js", "web/static/prefetch.js",
            "web/static/figures_in_view.js", "web/static/page_meta.js", "web/static/on_plotly.js",
            "web/static/resize_if_resized.js")

@@ -130,28 +130,36 @@ class DataTable(BrowserComponent):
                          numeric=list(numeric), **kwargs)
 
 
-class Ranking(BrowserComponent):
-    """The map page's ranking chart, drawn as SVG by ``static/ranking.js`` from ``data``
-    (:func:`figures.ranking.ranking_data`): a filter change sends rows, not a plotly figure."""
+class DataChart(BrowserComponent):
+    """A chart drawn as SVG by the site's script from ``data`` the server computes: a filter
+    change sends values, not a plotly figure."""
+
+    _prop_names: ClassVar[list[str]] = ["id", "className", "data"]
+    available_properties: ClassVar[list[str]] = _prop_names
+
+    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(data=data, **kwargs)
+
+
+class Ranking(DataChart):
+    """The map page's ranking chart (``static/ranking.js``, data from
+    :func:`figures.ranking.ranking_data`)."""
 
     _type = "Ranking"
-    _prop_names: ClassVar[list[str]] = ["id", "className", "data"]
-    available_properties: ClassVar[list[str]] = _prop_names
-
-    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(data=data, **kwargs)
 
 
-class QuintileChart(BrowserComponent):
-    """The rates by deprivation quintile, drawn as SVG by ``static/quintile_chart.js`` from
-    ``data`` (:func:`figures.inequality.quintile_chart`): five points, not a plotly figure."""
+class QuintileChart(DataChart):
+    """The rates by deprivation quintile (``static/quintile_chart.js``, data from
+    :func:`figures.inequality.quintile_chart`): five points."""
 
     _type = "QuintileChart"
-    _prop_names: ClassVar[list[str]] = ["id", "className", "data"]
-    available_properties: ClassVar[list[str]] = _prop_names
 
-    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(data=data, **kwargs)
+
+class TrendChart(DataChart):
+    """Areas' series over time: bands, lines, fitted trends, a legend whose buttons hide or
+    show a series (``static/trend_chart.js``, data from :func:`figures.trends.trend_chart`)."""
+
+    _type = "TrendChart"
 
 
 class AreaMap(BrowserComponent):

@@ -12,8 +12,7 @@ from dash import html
 
 from dashboard.web import queries
 from dashboard.web.components import DataTable, data_table, table_details
-from dashboard.web.figures.common import empty_figure
-from dashboard.web.figures.trends import colour, series_traces, trends_figure
+from dashboard.web.figures.trends import colour, trend_chart, trend_series
 from dashboard.web.formatting import colon, fmt_interval, fmt_number, fmt_percent, period_label
 from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS, trend_label
@@ -73,7 +72,7 @@ def trend_row(name: str, data: SeriesData, lang: str) -> list[str]:
 
 @dataclass
 class TrendView:
-    figure: dict[str, Any]
+    chart: dict[str, Any]  # what components.TrendChart draws
     summary: list[str]
     trend_table: DataTable
     data_table: html.Details
@@ -83,18 +82,18 @@ class TrendView:
 
 def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: str,
                pooled: bool, lang: str, caption: str) -> TrendView:
-    """Figure, summary sentences, trend table and data table of the areas' series."""
+    """Chart, summary sentences, trend table and data table of the areas' series."""
     ind = INDICATORS[indicator]
-    traces: list[dict[str, Any]] = []
+    series: list[dict[str, Any]] = []
     summary: list[str] = []
     data_rows: list[list[str]] = []
     others = iter(range(1, len(areas) + 1))
     found = [series_data(measure, site, sex, a.level, a.code, pooled) for a in areas]
     for a, data in zip(areas, found, strict=True):
         col = colour(0 if a.level == "country" else next(others))
-        traces += series_traces(data.rows, indicator, a.name, col, pooled,
-                                data.fitted if indicator == "asr_world" else (),
-                                t("fitted", lang), lang)
+        series.append(trend_series(data.rows, indicator, a.name, col, pooled,
+                                   data.fitted if indicator == "asr_world" else (), lang,
+                                   ind.decimals))
         sentence = trend_summary(a.name, data.rows, indicator, ind.label(lang, measure), lang,
                                  ind.decimals)
         if sentence:
@@ -108,8 +107,11 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
                               fmt_interval(r.get(ind.low), r.get(ind.high), lang, ind.decimals)
                               if published and ind.low else "",
                               fmt_number(r["cases"], lang, 0) if published else ""])
-    y_title = ind.axis_title(lang, measure)
-    fig = trends_figure(traces, y_title, lang) if traces else empty_figure(t("no_data", lang))
+    chart = trend_chart(series, ind.axis_title(lang, measure),
+                        t("trends_graph_label", lang, title=caption),
+                        {"empty": t("no_data", lang), "fittedLabel": t("fitted", lang),
+                         "legendLabel": t("trend_legend", lang),
+                         "noValue": t("trend_no_value", lang)}, lang)
     cases = t("deaths" if measure == "mortality" else "cases", lang)
     first_col = t("area", lang) + ", " + t("period", lang).lower()
     table = data_table([first_col, ind.label(lang, measure), t("interval", lang), cases],
@@ -119,6 +121,6 @@ def trend_view(areas: list[Area], measure: str, site: str, sex: str, indicator: 
                         [trend_row(a.name, d, lang) for a, d in zip(areas, found, strict=True)],
                         t("trend_table_title", lang), [False, False, True, True, False],
                         stack=True)
-    return TrendView(fig, summary, ttable, table_details(table, lang),
+    return TrendView(chart, summary, ttable, table_details(table, lang),
                      [r for data in found for r in data.rows],
                      [data.trend for data in found if data.trend])

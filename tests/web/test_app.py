@@ -250,14 +250,14 @@ def test_missing_release_gives_a_polite_page(dash_app: Dash, fixture_release: An
 
 @pytest.mark.parametrize(("output", "inputs", "state"), [
     ("carte-ranking.data", MAP_STATE, [MAP_SEARCH]),
-    ("evolution-graph-next.data",
+    ("evolution-graph.data",
      ["mortality", "lung", "male", "asr_europe", "quinquennal", "region-84", "aucun",
       "department-2A"], ["?lang=en"]),
     ("inegalites-quintiles.data",
      ["incidence", "all", "all", "region", "2019-2023", "asr_world", "84"], ["?lang=fr"]),
     ("inegalites-funnel-next.data",
      ["incidence", "all", "all", "region", "2019-2023", "asr_world", "FR"], ["?lang=fr"]),
-    ("territoire-trend_fig-next.data", ["incidence", "lung", "female", "2021"],
+    ("territoire-trend_fig.data", ["incidence", "lung", "female", "2021"],
      [{"level": "department", "code": "69"}, "?lang=fr"]),
 ])
 def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
@@ -271,6 +271,8 @@ def test_page_callbacks_answer(dash_app: Dash, output: str, inputs: list[Any],
     assert out_id in response
     if out_id.endswith("-next"):  # a chart's next figure, drawn when in view
         assert {"data", "layout"} <= set(response[out_id]["data"])
+    if out_id in ("evolution-graph", "territoire-trend_fig"):  # the trend chart's series
+        assert any(s["points"] for s in response[out_id]["data"]["series"])
     address = response.get(f"{out_id.split('-')[0]}-address")
     if address:
         assert address["data"].endswith(state[-1].split("lang=")[-1])

@@ -8,6 +8,7 @@ One app server and one browser per session.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
@@ -433,15 +434,16 @@ def test_pointing_at_an_area_shows_it_and_a_click_opens_its_profile(driver: Any,
     ActionChains(driver).click().perform()
     wait_for(lambda: "/territoire/departement/69" in driver.current_url, what="profile URL")
     assert query(driver).get("localisation") == "lung"
-    # the profile's charts draw with the plotly.js the map page loaded when idle (or, clicked
-    # while it loaded, after it): evaluated once
+    wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
+             what="profile page")
+    # the profile's plotly chart draws with the plotly.js the map page loaded when idle (or,
+    # clicked while it loaded, after it): evaluated once
+    driver.execute_script(SCROLL_TO_BOX, "territoire-funnel_fig")
     wait_for(lambda: driver.execute_script(
         "return document.querySelectorAll('.js-plotly-plot .main-svg').length > 0"),
         what="profile charts")
     assert driver.execute_script(
         "return document.querySelectorAll('script[src*=\"plotly.min.js\"]').length") == 1
-    wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
-             what="profile page")
 
 
 @pytest.mark.parametrize("path", ["/carte?lang=en&niveau=region&indicateur=sir",
@@ -547,9 +549,8 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) != before, what="funnel redrawn")
     # printing draws the charts still waiting
-    trend = "territoire-trend_fig"
     driver.execute_script("window.scrollTo(0, 0)")
-    waiting = driver.execute_script(PLOT_DATA, trend)
+    waiting = driver.execute_script(PLOT_DATA, funnel)
     text = driver.find_element("id", "territoire-funnel_text").text
     site = driver.execute_script(
         "return [...document.querySelectorAll('#territoire-localisation option')]"
@@ -558,9 +559,9 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     wait_for(lambda: driver.find_element("id", "territoire-funnel_text").text != text,
              what="summaries")
     time.sleep(0.3)
-    assert driver.execute_script(PLOT_DATA, trend) == waiting
+    assert driver.execute_script(PLOT_DATA, funnel) == waiting
     driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
-    wait_for(lambda: driver.execute_script(PLOT_DATA, trend) != waiting, what="drawn to print")
+    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) != waiting, what="drawn to print")
     # a figure still waiting when the page is drawn again (here in English) is forgotten
     text = driver.find_element("id", "territoire-funnel_text").text
     choose(driver, "territoire-localisation", "lung")
@@ -601,6 +602,22 @@ return svg ? {
 } : {dots: 0};"""
 
 
+EVIL = "<img src=x onerror=\"window.__injected=1\">&amp;"  # text a chart must draw as text
+
+
+def set_chart_data(driver: Any, chart: str, data: dict[str, Any]) -> None:
+    """Give an SVG chart component new ``data``, as a callback would."""
+    driver.execute_script(
+        "window.dash_clientside.set_props(arguments[0], {data: arguments[1]})", chart, data)
+
+
+def injected(driver: Any, chart: str) -> bool:
+    """Whether ``EVIL`` became markup in ``chart`` (or ran)."""
+    return driver.execute_script(
+        "return document.querySelectorAll('#' + arguments[0] + ' img').length > 0"
+        " || window.__injected !== undefined", chart)
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_quintile_chart_draws_the_rates_of_its_table(driver: Any, live_url: str,
                                                      width: int) -> None:
@@ -636,15 +653,104 @@ def test_quintile_chart_draws_the_rates_of_its_table(driver: Any, live_url: str,
             what="value shown on pointing")
     finally:
         driver.set_window_size(size["width"], size["height"])
-    evil = "<img src=x onerror=\"window.__injected=1\">&amp;"
-    driver.execute_script(
-        "window.dash_clientside.set_props('inegalites-quintiles', {data: {points: [], "
-        "categories: [], axisTitle: arguments[0], label: arguments[0], empty: arguments[0], "
-        "separators: '.,'}})", evil)
-    wait_for(lambda: driver.execute_script(QUINTILES)["empty"] == evil, what="empty chart")
-    assert driver.execute_script(
-        "return document.querySelectorAll('#inegalites-quintiles img').length === 0"
-        " && window.__injected === undefined")
+    set_chart_data(driver, "inegalites-quintiles", {
+        "points": [], "categories": [], "axisTitle": EVIL, "label": EVIL, "empty": EVIL,
+        "separators": ".,"})
+    wait_for(lambda: driver.execute_script(QUINTILES)["empty"] == EVIL, what="empty chart")
+    assert not injected(driver, "inegalites-quintiles")
+
+
+TREND = """
+const chart = document.getElementById(arguments[0]);
+const svg = chart && chart.querySelector('svg');
+const box = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.right]; };
+return svg ? {
+    series: [...svg.querySelectorAll('.trend-series')].map(
+        g => [...g.querySelectorAll('circle')].map(c => Number(c.getAttribute('cy')))),
+    bands: svg.querySelectorAll('.trend-band').length,
+    fitted: svg.querySelectorAll('.trend-fitted').length,
+    years: [...svg.querySelectorAll('.trend-year')].map(t => [t.textContent, ...box(t)]),
+    chart: box(svg), name: svg.getAttribute('aria-label'),
+    keys: [...chart.querySelectorAll('.trend-legend button')].map(
+        b => [b.textContent, b.getAttribute('aria-pressed')]),
+    tip: getComputedStyle(chart.querySelector('.trend-tip')).display === 'none' ? null
+        : chart.querySelector('.trend-tip').innerText,
+    empty: (svg.querySelector('.trend-empty') || {}).textContent || null,
+} : {series: []};"""
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace(",", ""))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_trend_chart_draws_the_values_of_its_table(driver: Any, live_url: str,
+                                                   width: int) -> None:
+    """The trend chart (drawn without plotly): a line of points per area with a value, each
+    point at the height of its table value, the years inside the chart without overlapping;
+    pointing at a point names its area, period and value; the legend's buttons hide and show
+    an area from the keyboard; an area without values is named; text stays text."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    size = driver.get_window_size()
+    chart = "evolution-graph"
+    try:
+        driver.set_window_size(width, size["height"])
+        open_page(driver, live_url + "/evolution?lang=en&comparer=region-84")
+        got = wait_for(lambda: len((q := driver.execute_script(TREND, chart))["series"]) == 2
+                       and q, what="two series")
+        rows = driver.execute_script(
+            "return [...document.querySelectorAll('#evolution-data tbody tr')]"
+            ".map(r => [r.cells[0].textContent, r.cells[1].textContent])")
+        values = [[_number(v) for name, v in rows if name.startswith(area + ", ")]
+                  for area in ("France", "Auvergne-Rhône-Alpes")]
+        assert [len(v) for v in values] == [len(s) for s in got["series"]]
+        # one linear scale: height = a - b * value, for every point of both series
+        pairs = [(v, cy) for vs, cys in zip(values, got["series"], strict=True)
+                 for v, cy in zip(vs, cys, strict=True)]
+        (v0, y0), (v1, y1) = min(pairs), max(pairs)
+        assert v1 > v0 and y1 < y0
+        slope = (y1 - y0) / (v1 - v0)
+        assert all(abs(y0 + slope * (v - v0) - cy) <= 0.3 for v, cy in pairs), pairs
+        assert got["fitted"] == 2 and got["name"].startswith("Trend: ")
+        years = got["years"]
+        left, right = got["chart"]
+        assert years and all(left <= a and b <= right + 1 for _, a, b in years), years
+        assert all(b < c for (_, _, b), (_, c, _) in itertools.pairwise(years)), years
+        assert [k for k, _ in got["keys"]] == ["France", "Auvergne-Rhône-Alpes"]
+        point = driver.find_elements("css selector", f"#{chart} .trend-series circle")[1]
+        ActionChains(driver).move_to_element(point).perform()
+        tip = wait_for(lambda: driver.execute_script(TREND, chart)["tip"], what="tooltip")
+        assert tip.split("\n")[0] == "France"
+        france = [r for r in rows if r[0].startswith("France, ")]
+        assert tip.split("\n")[1] == france[1][0].split(", ")[1] + ": " + france[1][1]
+        # the legend from the keyboard: the region hidden, then shown again
+        button = driver.find_elements("css selector", f"#{chart} .trend-legend button")[1]
+        driver.execute_script("arguments[0].focus()", button)
+        button.send_keys(Keys.ENTER)
+        hidden = wait_for(lambda: len((q := driver.execute_script(TREND, chart))["series"]) == 1
+                          and q, what="region hidden")
+        assert hidden["keys"][1][1] == "false" and len(hidden["series"][0]) == len(values[0])
+        assert driver.switch_to.active_element == button
+        button.send_keys(Keys.SPACE)
+        wait_for(lambda: len(driver.execute_script(TREND, chart)["series"]) == 2,
+                 what="region shown")
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    set_chart_data(driver, chart, {
+        "series": [{"name": EVIL, "colour": "#000091", "fitted": [],
+                    "points": [[2020, 1, None, None, EVIL]]},
+                   {"name": "None", "colour": "#d55e00", "points": [], "fitted": []}],
+        "axisTitle": EVIL, "label": EVIL, "separators": ".,", "empty": "x", "noValue": EVIL,
+        "fittedLabel": "f", "legendLabel": "l"})
+    wait_for(lambda: driver.execute_script(TREND, chart)["keys"] == [[EVIL, "true"]],
+             what="injected names")
+    assert EVIL in driver.find_element("css selector", f"#{chart} .trend-key-none").text
+    set_chart_data(driver, chart, {"series": [], "label": "l", "empty": EVIL,
+                                   "separators": ".,"})
+    wait_for(lambda: driver.execute_script(TREND, chart)["empty"] == EVIL, what="empty chart")
+    assert not injected(driver, chart)
 
 
 TRANSFERS = ("return Object.fromEntries(performance.getEntriesByType('resource')"
@@ -673,20 +779,24 @@ def test_a_new_figure_is_drawn_once_and_a_resize_redraws(driver: Any, live_url: 
     """A control change draws a chart once; so does the language switch, which mounts a new
     chart (plotly's resize after a first drawing would draw it a second time); a window resize
     still redraws at the new width."""
-    open_page(driver, live_url + "/evolution?lang=fr")
-    chart = "evolution-graph"
+    open_page(driver, live_url + "/inegalites?lang=fr")
+    chart = "inegalites-funnel"
+    driver.execute_script(SCROLL_TO_BOX, chart)
     wait_for(lambda: driver.execute_script(PLOT_DATA, chart), what="chart")
     time.sleep(0.5)  # the first drawing's own resize
     driver.execute_script(COUNT_DRAWS)
     shown = driver.execute_script(PLOT_DATA, chart)
-    choose(driver, "evolution-localisation", "lung")
+    choose(driver, "inegalites-localisation", "lung")  # (scrolls to the select)
+    driver.execute_script(SCROLL_TO_BOX, chart)
     wait_for(lambda: driver.execute_script(PLOT_DATA, chart) != shown, what="new figure")
     time.sleep(0.8)  # plotly's resize waits 100 ms: a second drawing would come by now
     draws = "return window.dashboardDraws[arguments[0]]"
     assert driver.execute_script(draws, chart) == 1
     driver.find_element("id", "lang-switch").click()
-    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en"
-             and driver.execute_script(draws, chart) == 1, what="chart in English")
+    wait_for(lambda: driver.execute_script("return document.documentElement.lang") == "en",
+             what="English page")
+    driver.execute_script(SCROLL_TO_BOX, chart)  # (mounted again when near the view)
+    wait_for(lambda: driver.execute_script(draws, chart) == 1, what="chart in English")
     time.sleep(0.8)
     assert driver.execute_script(draws, chart) == 1
     size = driver.get_window_size()

@@ -264,28 +264,41 @@ def _period_rows() -> list[dict[str, object]]:
     ]
 
 
-def test_series_traces_draw_the_published_periods_at_their_middle() -> None:
-    from dashboard.web.figures.trends import series_traces
+def test_trend_series_places_the_published_periods_at_their_middle() -> None:
+    from dashboard.web.figures.trends import trend_series
 
-    low, high, line = series_traces(_period_rows(), "asr_world", "Rhône", "#d55e00", True,
-                                    [(2019, 300.0)], "tendance", "fr")
-    assert line["x"] == low["x"] == high["x"] == [2017.0, 2019.0]  # pooled: mid-period
-    assert line["y"] == [310.04, 322.5] and line["text"] == ["2015–2019", "2017–2021"]
-    assert low["y"] == [301.2, 313.7] and high["y"] == [318.9, 331.6]
-    assert high["fill"] == "tonexty" and high["fillcolor"] == "rgba(213,94,0,0.18)"
-    assert "\u202f: " in line["hovertemplate"]  # French colon; no fitted line when pooled
+    got = trend_series(_period_rows(), "asr_world", "Rhône", "#d55e00", True,
+                       [(2019, 300.0)], "fr")
+    assert got == {"name": "Rhône", "colour": "#d55e00", "fitted": [],  # pooled: no fit
+                   "points": [[2017.0, 310.04, 301.2, 318.9, "2015–2019\u202f: 310,0"],
+                              [2019.0, 322.5, 313.7, 331.6, "2017–2021\u202f: 322,5"]]}
 
 
-def test_series_traces_add_the_fitted_line_of_single_years() -> None:
-    from dashboard.web.figures.trends import series_traces
+def test_trend_series_keeps_the_fitted_line_of_single_years() -> None:
+    from dashboard.web.figures.trends import trend_series
 
     rows = [{"year_start": y, "year_end": y, "status": "published", "asr_world": v}
-            for y, v in [(2020, 10.0), (2021, 11.456)]]
-    line, fitted = series_traces(rows, "asr_world", "France", "#000091", False,
-                                 [(2020, 10.123), (2021, 11.0)], "trend", "en")
-    assert line["x"] == [2020, 2021] and line["y"] == [10.0, 11.46]  # no limits: no band
-    assert fitted["name"] == "France — trend" and fitted["y"] == [10.12, 11.0]
-    assert fitted["line"]["dash"] == "dot"
+            for y, v in [(2020, 10.0), (2021, 11.456), (2022, None)]]
+    got = trend_series(rows, "asr_world", "France", "#000091", False,
+                       [(2020, 10.123), (2021, 11.0)], "en", decimals=2)
+    assert got["points"] == [[2020, 10.0, None, None, "2020: 10.00"],  # no limits: no band
+                             [2021, 11.46, None, None, "2021: 11.46"]]
+    assert got["fitted"] == [[2020, 10.12], [2021, 11.0]]
+
+
+def test_trend_chart_keeps_areas_without_values_for_the_legend() -> None:
+    from dashboard.web.figures.trends import trend_chart, trend_series
+
+    rows = _period_rows()
+    series = [trend_series(rows, "asr_world", "France", "#000091", True, [], "fr"),
+              trend_series(rows[1:2], "asr_world", "Corse-du-Sud", "#d55e00", True, [], "fr")]
+    texts = {"empty": "Aucune donnée", "fittedLabel": "tendance", "legendLabel": "Séries",
+             "noValue": "aucune valeur"}
+    got = trend_chart(series, "Taux", "Évolution", texts, "fr")
+    assert [s["name"] for s in got["series"]] == ["France", "Corse-du-Sud"]
+    assert got["series"][1]["points"] == []
+    assert got["separators"] == ",\u202f" and got["axisTitle"] == "Taux"
+    assert {k: got[k] for k in texts} == texts and got["label"] == "Évolution"
 
 
 def test_trend_summary_names_the_first_and_last_published_periods() -> None:

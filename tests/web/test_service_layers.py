@@ -35,9 +35,9 @@ def deps(dash_app: Dash) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("output", "inputs", "state"), [
     ("page.children", ["/territoire/departement/999", None], [""]),
     ("page.children", [12, None], [""]),
-    ("evolution-graph-next.data", ["mortality", "lung", "male", "asr_europe", "quinquennal",
+    ("evolution-graph.data", ["mortality", "lung", "male", "asr_europe", "quinquennal",
                                 {"region": "84"}, "aucun", "aucun"], ["?lang=fr"]),
-    ("territoire-trend_fig-next.data", ["incidence", "lung", "female", "2021"],
+    ("territoire-trend_fig.data", ["incidence", "lung", "female", "2021"],
      [{"level": "department", "code": "999"}, "?lang=fr"]),
 ])
 def test_hand_built_callbacks_get_a_4xx(dash_app: Dash, deps: list[dict[str, Any]],

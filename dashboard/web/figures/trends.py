@@ -1,65 +1,52 @@
-"""Time series with confidence bands and joinpoint fitted trends."""
+"""Time series with confidence bands and joinpoint fitted trends, as the trend chart draws
+them (:class:`components.TrendChart`, ``static/trend_chart.js``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dashboard.web.figures.common import SERIES, axis, base_layout
-from dashboard.web.formatting import colon, is_missing, period_label
+from dashboard.web.figures.common import SERIES, separators
+from dashboard.web.formatting import colon, fmt_number, is_missing, period_label
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
+def _rounded(value: Any) -> float | None:
+    """A position on the chart: 2 decimals (below a pixel), ``None`` when missing."""
+    return None if is_missing(value) else round(float(value), 2)
 
 
-def _rounded(rows: Sequence[Mapping[str, Any]], col: str) -> list[float | None]:
-    return [None if is_missing(v) else round(v, 2) for v in (r.get(col) for r in rows)]
-
-
-def series_traces(rows: Sequence[Mapping[str, Any]], col: str, name: str, colour: str,
-                  pooled: bool, fitted: Sequence[tuple[int, float]], fitted_label: str,
-                  lang: str = "fr") -> list[dict[str, Any]]:
-    """Band (low/high), observed line and, if any, the fitted joinpoint line of one area.
+def trend_series(rows: Sequence[Mapping[str, Any]], col: str, name: str, colour: str,
+                 pooled: bool, fitted: Sequence[tuple[int, float]], lang: str = "fr",
+                 decimals: int = 1) -> dict[str, Any]:
+    """One area's series: its published values and, for single years, its fitted trend.
 
     ``rows``: the area's indicator rows by period (``year_start``, ``year_end``, ``col`` and
-    its ``_low``/``_high`` limits); ``fitted``: (year, fitted rate) pairs, drawn for single
+    its ``_low``/``_high`` limits); a period is placed at its middle year. Points are
+    [x, value, low, high, description] (positions to 2 decimals; « 2015–2019 : 310,0 », the
+    value as the tables write it); ``fitted``: (year, fitted rate) pairs, kept for single
     years only."""
-    d = [r for r in rows if not is_missing(r[col])]
-    x = [(r["year_start"] + r["year_end"]) / 2 if pooled else r["year_end"] for r in d]
-    period = [period_label((r["year_start"], r["year_end"])) for r in d]
-    traces: list[dict[str, Any]] = []
-    low, high = _rounded(d, f"{col}_low"), _rounded(d, f"{col}_high")
-    if any(v is not None for v in low) and any(v is not None for v in high):
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": low,
-                       "line": {"width": 0}, "hoverinfo": "skip", "showlegend": False,
-                       "legendgroup": name})
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": high,
-                       "fill": "tonexty", "fillcolor": _rgba(colour, 0.18), "line": {"width": 0},
-                       "hoverinfo": "skip", "showlegend": False, "legendgroup": name})
-    traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
-                   "y": _rounded(d, col), "text": period, "legendgroup": name,
-                   "line": {"color": colour, "width": 2.5}, "marker": {"size": 7},
-                   "hovertemplate": f"<b>{name}</b><br>%{{text}}{colon(lang)}%{{y:,.1f}}"
-                                    "<extra></extra>"})
-    if fitted and not pooled:
-        traces.append({"type": "scatter", "mode": "lines", "name": f"{name} — {fitted_label}",
-                       "x": [year for year, _ in fitted],
-                       "y": [round(value, 2) for _, value in fitted],
-                       "line": {"color": colour, "dash": "dot", "width": 2},
-                       "legendgroup": name, "hoverinfo": "skip"})
-    return traces
+    points = []
+    for r in rows:
+        if is_missing(r[col]):
+            continue
+        ys, ye = int(r["year_start"]), int(r["year_end"])
+        text = fmt_number(r[col], lang, decimals)
+        points.append([(ys + ye) / 2 if pooled else ye, _rounded(r[col]),
+                       _rounded(r.get(f"{col}_low")), _rounded(r.get(f"{col}_high")),
+                       f"{period_label((ys, ye))}{colon(lang)}{text}"])
+    return {"name": name, "colour": colour, "points": points,
+            "fitted": [] if pooled else [[int(year), _rounded(value)] for year, value in fitted]}
 
 
-def trends_figure(traces: list[dict[str, Any]], y_title: str, lang: str,
-                  height: int = 420) -> dict[str, Any]:
-    """Assemble the series of several areas."""
-    return {"data": traces, "layout": base_layout(
-        height=height, showlegend=True, legend={"orientation": "h", "y": -0.18},
-        separators=",\u202f" if lang == "fr" else ".,", hovermode="closest",
-        xaxis=axis("", tickformat="d", dtick=1), yaxis=axis(y_title, rangemode="tozero"))}
+def trend_chart(series: Sequence[dict[str, Any]], y_title: str, label: str,
+                texts: Mapping[str, str], lang: str) -> dict[str, Any]:
+    """What :class:`components.TrendChart` draws: the series (:func:`trend_series`; one
+    without a published value is named in the legend only), the axis title, the chart's
+    accessible name ``label``, the page's separators and ``texts``: ``empty`` (shown when no
+    series has a value), ``fittedLabel`` and ``legendLabel`` (the legend's key of the fitted
+    trends and its accessible name), ``noValue`` (beside an area without a value)."""
+    return {"series": list(series), "axisTitle": y_title, "label": label,
+            "separators": separators(lang), **texts}
 
 
 def colour(i: int) -> str:

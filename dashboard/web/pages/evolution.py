@@ -8,11 +8,11 @@ from dash import Dash, Input, Output, State, html
 
 from dashboard.web import queries
 from dashboard.web.components import (
+    TrendChart,
     common_controls,
     controls_panel,
     download_links,
     figure_block,
-    graph,
     scroll_box,
     select,
 )
@@ -21,11 +21,9 @@ from dashboard.web.i18n import t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
     address_output,
-    figure_output,
     lang_of,
     page_heading,
     register_address,
-    register_figure_in_view,
     register_sex_options,
     state_from_controls,
 )
@@ -68,7 +66,7 @@ def areas_of(state: dict[str, str], lang: str) -> list[Area]:
 
 
 def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
-    """Figure, summary, trend table, data table and downloads of a state."""
+    """Chart, summary, trend table, data table and downloads of a state."""
     cat = queries.catalog()
     pooled = state["rythme"] == "quinquennal"
     ind = INDICATORS[state["indicateur"]]
@@ -86,13 +84,13 @@ def view_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
         summary.append(html.P(t("departments_pooled_only", lang), className="note"))
     links = html.Div([download_links(cat, "indicator", view.rates, lang, "downloads_rates"),
                       download_links(cat, "trend", view.trends, lang, "downloads_trends")])
-    return view.figure, summary, view.trend_table, view.data_table, links, caption
+    return view.chart, summary, view.trend_table, view.data_table, links, caption
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     state, lang = parsed.state, parsed.lang
     cat = queries.catalog()
-    fig, summary, ttable, dtable, links, caption = view_outputs(state, lang)
+    chart, summary, ttable, dtable, links, caption = view_outputs(state, lang)
     chosen = [t for t in state.get("comparer", "").split(",") if t]
     chosen += [NONE] * (MAX_COMPARE - len(chosen))
     options = compare_options(lang)
@@ -111,7 +109,7 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         *page_heading(t("title_trends", lang), t("trends_lead", lang), parsed),
         controls,
         html.H2(caption, id="evolution-title", className="view-title"),
-        figure_block(graph("evolution-graph", lang, fig),
+        figure_block(TrendChart(chart, id="evolution-graph", className="trend-chart"),
                      t("trends_graph_label", lang, title=caption),
                      summary, dtable, summary_id="evolution-summary",
                      table_id="evolution-data"),
@@ -125,11 +123,10 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
-    register_figure_in_view(app, "evolution-graph")
     inputs = [Input(f"{PAGE}-{k}", "value") for k in SIMPLE_KEYS]
     inputs += [Input(f"{PAGE}-comparer-{i + 1}", "value") for i in range(MAX_COMPARE)]
 
-    @app.callback(figure_output("evolution-graph"), Output("evolution-summary", "children"),
+    @app.callback(Output("evolution-graph", "data"), Output("evolution-summary", "children"),
                   Output("evolution-trends", "children"), Output("evolution-data", "children"),
                   Output("evolution-downloads", "children"), Output("evolution-title", "children"),
                   address_output(PAGE), *inputs, State("url", "search"),
@@ -141,6 +138,6 @@ def register(app: Dash) -> None:
         compared = ",".join(dict.fromkeys(v for v in compare if v and v != NONE))
         state = state_from_controls(PAGE, [*simple, compared], lang,
                                     [*SIMPLE_KEYS, "comparer"]).state
-        fig, summary, ttable, dtable, links, caption = view_outputs(state, lang)
-        return (fig, summary, scroll_box(ttable, lang), dtable, links,
+        chart, summary, ttable, dtable, links, caption = view_outputs(state, lang)
+        return (chart, summary, scroll_box(ttable, lang), dtable, links,
                 caption, serialise(PAGE, state, lang))

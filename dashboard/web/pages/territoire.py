@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.web import queries
 from dashboard.web.components import (
     DataTable,
+    TrendChart,
     common_controls,
     controls_panel,
     data_table,
@@ -132,7 +133,7 @@ def trend_outputs(level: str, code: str, state: dict[str, str], lang: str) -> di
     title = t("profile_trends", lang, site=site, sex=sex)
     tv = trend_view(areas, state["mesure"], state["localisation"], state["sexe"], "asr_world",
                     False, lang, title)
-    return {"trend_title": title, "trend_fig": tv.figure,
+    return {"trend_title": title, "trend_fig": tv.chart,
             "trend_summary": [html.P(s) for s in tv.summary],
             "trend_table": [scroll_box(tv.trend_table, lang, title), tv.data_table]}
 
@@ -167,7 +168,7 @@ def profile_outputs(level: str, code: str, state: dict[str, str], lang: str) -> 
 ORDER = ["key_title", "key", "compare", "sites_title", "sites", "funnel_title", "funnel_fig",
          "funnel_text", "funnel_table", "downloads"]
 TREND = ["trend_title", "trend_fig", "trend_summary", "trend_table"]
-FIGURES = ("trend_fig", "funnel_fig")  # below the key figures: drawn when in view
+FIGURES = ("funnel_fig",)  # plotly, below the key figures: drawn when in view
 
 
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
@@ -198,10 +199,10 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
         html.H2(out["sites_title"], id="territoire-sites_title"),
         html.Div(out["sites"], id="territoire-sites"),
         html.H2(out["trend_title"], id="territoire-trend_title"),
-        figure_block(graph("territoire-trend_fig", lang, out["trend_fig"]), out["trend_title"],
+        figure_block(TrendChart(out["trend_fig"], id="territoire-trend_fig",
+                                className="trend-chart"), out["trend_title"],
                      out["trend_summary"], out["trend_table"],
-                     summary_id="territoire-trend_summary", table_id="territoire-trend_table",
-                     draw_in_view=True),
+                     summary_id="territoire-trend_summary", table_id="territoire-trend_table"),
         html.H2(out["funnel_title"], id="territoire-funnel_title"),
         figure_block(graph("territoire-funnel_fig", lang, out["funnel_fig"]),
                      t("funnel_graph_label", lang), out["funnel_text"], out["funnel_table"],
@@ -221,6 +222,7 @@ def register(app: Dash) -> None:
 
     def outputs(keys: list[str]) -> list[Output]:
         return [figure_output(f"{PAGE}-{k}") if k in FIGURES
+                else Output(f"{PAGE}-{k}", "data") if k == "trend_fig"
                 else Output(f"{PAGE}-{k}", "children") for k in keys]
 
     def view(values: list[Any], area: dict[str, str] | None,

@@ -1,7 +1,7 @@
 /* What the site's SVG charts share (window.dashboard.svg): scale ticks, numbers written in the
  * page's conventions, markup written with escaped text, and the width of a chart's box
- * followed as it changes. The charts (ranking.js, quintile_chart.js) write their markup in one
- * go: React manages one element per chart, not one per mark. */
+ * followed as it changes. The charts (ranking.js, quintile_chart.js, trend_chart.js) write
+ * their markup in one go: React manages one element per chart, not one per mark. */
 (function () {
     'use strict';
     var React = window.React;
@@ -97,5 +97,5 @@
     window.dashboard = window.dashboard || {};
     window.dashboard.svg = {niceStep: niceStep, stepDecimals: stepDecimals, ticks: ticks,
                             formatTick: formatTick, esc: esc, tag: tag, r1: r1,
-                            svgChart: svgChart};
+                            useWidth: useWidth, svgChart: svgChart};
 })();
