@@ -19,6 +19,7 @@ from dashboard.web.i18n import t
 from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
+SVG_CHART_HEIGHT = 400  # px: an SVG chart's box before it is drawn (drawing and legend)
 PLOTLY_LOCALE = {"fr": "fr", "en": "en-US"}  # en-US: plotly's built-in locale
 
 
@@ -178,11 +179,12 @@ class AreaMap(BrowserComponent):
 class InView(BrowserComponent):
     """Its children mounted once the box comes near the view (within a quarter of the
     window's height, or when the page is printed), an empty box of ``style`` until then
-    (``static/figures_in_view.js``): a chart below the fold costs no plotly drawing, not even
-    of an empty frame, before the reader scrolls to it."""
+    (``static/figures_in_view.js``): a chart below the fold costs no drawing, not even of an
+    empty frame, before the reader scrolls to it. ``plotly``: the children are a plotly chart
+    (plotly.js is then evaluated when the browser is idle, and the chart mounted once it is)."""
 
     _type = "InView"
-    _prop_names: ClassVar[list[str]] = ["id", "className", "style", "children"]
+    _prop_names: ClassVar[list[str]] = ["id", "className", "style", "children", "plotly"]
     available_properties: ClassVar[list[str]] = _prop_names
 
     def __init__(self, children: Any, **kwargs: Any) -> None:
@@ -292,7 +294,9 @@ def figure_block(graph_: Component, label: str, summary: Any, table: Any,
     plotly = isinstance(graph_, dcc.Graph)
     shown: Any = graph_
     if draw_in_view:
-        shown = InView(graph_, id=f"{graph_.id}-box", className="in-view", style=graph_.style)
+        style = graph_.style if plotly else {"minHeight": f"{SVG_CHART_HEIGHT}px"}
+        shown = InView(graph_, id=f"{graph_.id}-box", className="in-view", style=style,
+                       plotly=plotly)
     return html.Figure(className="chart", **{"aria-label": label}, children=[
         shown,
         dcc.Store(id=f"{graph_.id}-next") if plotly else None,

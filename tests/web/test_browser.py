@@ -536,6 +536,19 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
     driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
              what="funnel drawn when seen")
+    # the trend chart above it (SVG, no plotly) likewise: drawn once scrolled to
+    driver.execute_script("window.scrollTo(0, 0)")
+    trend = "territoire-trend_fig"
+    driver.get(driver.current_url)
+    wait_for(lambda: driver.execute_script(
+        "return !!document.getElementById(arguments[0] + '-box')", trend), what="profile")
+    assert not driver.find_elements("id", trend)
+    driver.execute_script(SCROLL_TO_BOX, trend)
+    wait_for(lambda: len(driver.execute_script(TREND, trend)["series"]) >= 1,
+             what="trend chart drawn when seen")
+    driver.execute_script(SCROLL_TO_BOX, funnel)
+    wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
+             what="funnel drawn when seen")
     assert driver.execute_script(  # evaluated once (dcc.Graph used the one loaded)
         "return document.querySelectorAll('script[src*=\"plotly.min.js\"]').length") == 1
     driver.execute_script("window.scrollTo(0, 0)")

@@ -51,14 +51,17 @@
 
     var React = window.React;
     /* Its children once it is near the view (as ``near``), or the page printed; until then an
-     * empty box (``style`` gives it the chart's height). */
+     * empty box (``style`` gives it the chart's height). A plotly chart (``plotly``) is
+     * mounted once the plotly.js being evaluated is there. */
     function InView(props) {
         var ref = React.useRef(null);
         var state = React.useState(false), shown = state[0], show = state[1];
+        var plotly = props.plotly !== false;
         React.useEffect(function () {
             if (shown) { return undefined; }
-            window.dashboard.loadPlotlyWhenIdle();  // the chart then draws without waiting
+            if (plotly) { window.dashboard.loadPlotlyWhenIdle(); }  // then drawn at once
             var now = function () {
+                if (!plotly) { show(true); return; }
                 window.dashboard.whenPlotlyReady(function () { show(true); });
             };
             if (!window.IntersectionObserver) { now(); return undefined; }
@@ -72,7 +75,7 @@
                 observer.disconnect();
                 window.removeEventListener('beforeprint', now);
             };
-        }, [shown]);
+        }, [shown, plotly]);
         return React.createElement('div', {id: props.id, ref: ref, className: props.className,
                                            style: props.style}, shown ? props.children : null);
     }
