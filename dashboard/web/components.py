@@ -19,7 +19,6 @@ from dashboard.web.i18n import t
 from dashboard.web.state import LEVELS, period_key
 
 DOWNLOAD_FORMATS = ("csv", "csv-excel", "parquet", "json")
-SVG_CHART_HEIGHT = 400  # px: an SVG chart's box before it is drawn (drawing and legend)
 PLOTLY_LOCALE = {"fr": "fr", "en": "en-US"}  # en-US: plotly's built-in locale
 
 
@@ -161,6 +160,13 @@ class TrendChart(DataChart):
     show a series (``static/trend_chart.js``, data from :func:`figures.trends.trend_chart`)."""
 
     _type = "TrendChart"
+    HEIGHT = 360  # px of the drawing, unless the data say (trend_chart.js)
+    LEGEND = 44  # px of a one-line legend
+
+    def box_height(self) -> int:
+        """Height of the chart's box before it is drawn: its drawing and legend."""
+        data = self.data  # type: ignore[attr-defined]
+        return (data.get("height") or self.HEIGHT) + (self.LEGEND * (data.get("legend", True)))
 
 
 class AreaMap(BrowserComponent):
@@ -294,7 +300,7 @@ def figure_block(graph_: Component, label: str, summary: Any, table: Any,
     plotly = isinstance(graph_, dcc.Graph)
     shown: Any = graph_
     if draw_in_view:
-        style = graph_.style if plotly else {"minHeight": f"{SVG_CHART_HEIGHT}px"}
+        style = graph_.style if plotly else {"minHeight": f"{graph_.box_height()}px"}
         shown = InView(graph_, id=f"{graph_.id}-box", className="in-view", style=style,
                        plotly=plotly)
     return html.Figure(className="chart", **{"aria-label": label}, children=[

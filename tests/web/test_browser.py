@@ -692,8 +692,43 @@ return svg ? {
 } : {series: []};"""
 
 
-def _number(text: str) -> float:
-    return float(text.replace("\u202f", "").replace(",", ""))
+def _number(text: str, lang: str = "en") -> float:
+    text = text.replace("\u202f", "")
+    return float(text.replace(",", ".") if lang == "fr" else text.replace(",", ""))
+
+
+def assert_one_scale(values: list[float], heights: list[float]) -> None:
+    """Every point at the height of its value on one linear scale, higher values higher."""
+    assert len(values) == len(heights) >= 2
+    pairs = sorted(zip(values, heights, strict=True))
+    (v0, y0), (v1, y1) = pairs[0], pairs[-1]
+    assert v1 > v0 and y1 < y0
+    slope = (y1 - y0) / (v1 - v0)
+    assert all(abs(y0 + slope * (v - v0) - cy) <= 0.3 for v, cy in pairs), pairs
+
+
+def test_rate_ratio_over_time_is_drawn_when_scrolled_to(driver: Any, live_url: str) -> None:
+    """/inegalites' rate ratio by year (the trend chart, one series): mounted when scrolled
+    to, its points at the heights of the table's values, the reference line at 1, no
+    legend."""
+    open_page(driver, live_url + "/inegalites?lang=fr")
+    chart = "inegalites-over-time"
+    assert not driver.find_elements("id", chart)
+    driver.execute_script(SCROLL_TO_BOX, chart)
+    got = wait_for(lambda: len((q := driver.execute_script(TREND, chart))["series"]) == 1
+                   and q, what="rate ratio drawn")
+    rows = driver.execute_script(
+        "return [...document.querySelectorAll('#inegalites-over-table tbody tr')]"
+        ".map(r => r.cells[1].textContent)")
+    values = [_number(v, "fr") for v in rows if v != "—"]
+    assert len(values) == len(got["series"][0]) >= 2
+    reference = driver.execute_script(
+        "const l = document.querySelector('#' + arguments[0] + ' .trend-reference');"
+        "return l && Number(l.getAttribute('y1'));", chart)
+    assert reference is not None
+    assert_one_scale([*values, 1.0], [*got["series"][0], reference])
+    assert got["keys"] == [] and not driver.find_elements(
+        "css selector", f"#{chart} .trend-legend")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -719,13 +754,8 @@ def test_trend_chart_draws_the_values_of_its_table(driver: Any, live_url: str,
         values = [[_number(v) for name, v in rows if name.startswith(area + ", ")]
                   for area in ("France", "Auvergne-Rhône-Alpes")]
         assert [len(v) for v in values] == [len(s) for s in got["series"]]
-        # one linear scale: height = a - b * value, for every point of both series
-        pairs = [(v, cy) for vs, cys in zip(values, got["series"], strict=True)
-                 for v, cy in zip(vs, cys, strict=True)]
-        (v0, y0), (v1, y1) = min(pairs), max(pairs)
-        assert v1 > v0 and y1 < y0
-        slope = (y1 - y0) / (v1 - v0)
-        assert all(abs(y0 + slope * (v - v0) - cy) <= 0.3 for v, cy in pairs), pairs
+        assert_one_scale([v for vs in values for v in vs],
+                         [cy for cys in got["series"] for cy in cys])
         assert got["fitted"] == 2 and got["name"].startswith("Trend: ")
         years = got["years"]
         left, right = got["chart"]

@@ -301,6 +301,22 @@ def test_trend_chart_keeps_areas_without_values_for_the_legend() -> None:
     assert {k: got[k] for k in texts} == texts and got["label"] == "Évolution"
 
 
+def test_statistic_over_time_chart_is_one_series_around_its_reference() -> None:
+    from dashboard.web.figures.inequality import statistic_over_time_chart
+
+    rows = [{"year": 2021, "value": 1.1234, "low": 1.08, "high": 1.17},
+            {"year": 2022, "value": None, "low": None, "high": None},
+            {"year": 2023, "value": 1.2, "low": float("nan"), "high": 1.3}]
+    got = statistic_over_time_chart(rows, "Rapport Q5/Q1", "Rapport", "Rapport par année",
+                                    "Aucune donnée", 1.0, "fr")
+    assert got["series"] == [{"name": "Rapport Q5/Q1", "colour": "#000091", "fitted": [],
+                              "points": [[2021, 1.12, 1.08, 1.17, "2021\u202f: 1,12"],
+                                         [2023, 1.2, None, 1.3, "2023\u202f: 1,20"]]}]
+    assert (got["reference"], got["fromZero"], got["legend"], got["height"]) == \
+        (1.0, False, False, 300)
+    assert got["empty"] == "Aucune donnée" and got["axisTitle"] == "Rapport"
+
+
 def test_trend_summary_names_the_first_and_last_published_periods() -> None:
     from dashboard.web.summaries import trend_summary
 

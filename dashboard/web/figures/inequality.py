@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from dashboard.web.figures.common import ACCENT, axis, base_layout, floats, separators
+from dashboard.web.figures.common import ACCENT, separators
+from dashboard.web.figures.trends import trend_chart, trend_series
 from dashboard.web.formatting import colon, fmt_interval, fmt_number, is_missing
-
-
-def _column(rows: Sequence[Mapping[str, Any]], name: str) -> np.ndarray:
-    return floats([r[name] for r in rows])
 
 
 def quintile_chart(rows: Sequence[Mapping[str, Any]], col: str, x_labels: list[str],
@@ -38,27 +33,15 @@ def quintile_chart(rows: Sequence[Mapping[str, Any]], col: str, x_labels: list[s
             "empty": empty, "separators": separators(lang)}
 
 
-def statistic_over_time_figure(rows: Sequence[Mapping[str, Any]], y_title: str,
-                               reference: float | None, lang: str) -> dict[str, Any]:
-    """A statistic (e.g. rate ratio) by year with its interval (records with ``year``,
-    ``value``, ``low`` and ``high``)."""
-    d = [r for r in rows if not is_missing(r["value"])]
-    x = [int(r["year"]) for r in d]
-    value, low, high = (_column(d, c) for c in ("value", "low", "high"))
-    traces = [
-        {"type": "scatter", "mode": "lines", "x": x, "y": np.round(low, 3).tolist(),
-         "line": {"width": 0}, "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines", "x": x, "y": np.round(high, 3).tolist(),
-         "fill": "tonexty", "fillcolor": "rgba(0,0,145,0.15)", "line": {"width": 0},
-         "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines+markers", "x": x, "y": np.round(value, 3).tolist(),
-         "line": {"color": ACCENT, "width": 2.5},
-         "hovertemplate": "%{x}" + colon(lang) + "%{y:,.2f}<extra></extra>"},
-    ]
-    shapes = []
-    if reference is not None:
-        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": reference,
-                       "y1": reference, "line": {"color": "#6a6a6a", "dash": "dash", "width": 1}})
-    return {"data": traces, "layout": base_layout(
-        height=300, shapes=shapes, separators=",\u202f" if lang == "fr" else ".,",
-        xaxis=axis("", tickformat="d", dtick=1), yaxis=axis(y_title))}
+def statistic_over_time_chart(rows: Sequence[Mapping[str, Any]], name: str, y_title: str,
+                              label: str, empty: str, reference: float | None,
+                              lang: str) -> dict[str, Any]:
+    """What :class:`components.TrendChart` draws of a statistic (e.g. rate ratio) by year with
+    its interval (records with ``year``, ``value``, ``low`` and ``high``): one series, values
+    to 2 decimals, a dashed line at ``reference``, a scale around the values (not from 0), no
+    legend, 300 px high."""
+    by_year = [{"year_start": r["year"], "year_end": r["year"], "value": r["value"],
+                "value_low": r["low"], "value_high": r["high"]} for r in rows]
+    series = trend_series(by_year, "value", name, ACCENT, False, (), lang, decimals=2)
+    return {**trend_chart([series], y_title, label, {"empty": empty}, lang),
+            "reference": reference, "fromZero": False, "legend": False, "height": 300}

@@ -11,6 +11,7 @@ from dashboard.row_filter import key_columns
 from dashboard.web import queries
 from dashboard.web.components import (
     QuintileChart,
+    TrendChart,
     common_controls,
     controls_panel,
     data_table,
@@ -24,8 +25,8 @@ from dashboard.web.components import (
 )
 from dashboard.web.figures.common import empty_figure
 from dashboard.web.figures.funnel import FunnelPoints, funnel_figure, outside, with_highlight
-from dashboard.web.figures.inequality import quintile_chart, statistic_over_time_figure
-from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number, is_missing
+from dashboard.web.figures.inequality import quintile_chart, statistic_over_time_chart
+from dashboard.web.formatting import fmt_int, fmt_interval, fmt_number
 from dashboard.web.i18n import count_areas, t
 from dashboard.web.indicators import INDICATORS
 from dashboard.web.pages.shared import (
@@ -93,15 +94,17 @@ def social_outputs(state: dict[str, str], lang: str) -> tuple[Any, ...]:
     stable = data_table([t("statistic", lang), t("value", lang), t("interval", lang)], stat_rows,
                         t("ineq_indices", lang), [False, True, True])
     over = queries.inequality_over_time(measure, site, sex, "rate_ratio")
-    over_fig = statistic_over_time_figure(over, t("stat_rate_ratio", lang), 1.0, lang) \
-        if any(not is_missing(r["value"]) for r in over) else empty_figure(t("no_data", lang))
+    over_chart = statistic_over_time_chart(over, t("stat_rate_ratio", lang),
+                                           t("stat_rate_ratio", lang),
+                                           t("ineq_over_time_label", lang), t("no_data", lang),
+                                           1.0, lang)
     over_rows = [[str(int(r["year"])), fmt_number(r["value"], lang, 2),
                   fmt_interval(r["low"], r["high"], lang, 2)] for r in over]
     over_table = table_details(data_table([t("year", lang), t("stat_rate_ratio", lang),
                                            t("interval", lang)], over_rows,
                                           t("ineq_over_time_label", lang)), lang)
     links = download_links(queries.catalog(), "inequality", q, lang)
-    return chart, summary, stable, qtable, links, over_fig, over_table
+    return chart, summary, stable, qtable, links, over_chart, over_table
 
 
 def _has(zone: str) -> bool:
@@ -153,7 +156,7 @@ def _funnel_view(state: dict[str, str], lang: str) -> tuple[Any, ...]:
 def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
     state, lang = parsed.state, parsed.lang
     cat = queries.catalog()
-    chart, summary, stable, qtable, links, over_fig, over_table = social_outputs(state, lang)
+    chart, summary, stable, qtable, links, over_chart, over_table = social_outputs(state, lang)
     ffig, ftext, ftable, flinks = funnel_outputs(state, lang)
     zones = [("FR", t("france", lang))] + [
         (c, cat.area_name("region", c)) for c in queries.inequality_zones() if c != "FR"]
@@ -179,7 +182,8 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
                       html.Div(links, id="inegalites-downloads")]),
         ]),
         html.H3(t("ineq_over_time", lang)),
-        figure_block(graph("inegalites-over-time", lang, over_fig), t("ineq_over_time_label", lang),
+        figure_block(TrendChart(over_chart, id="inegalites-over-time", className="trend-chart"),
+                     t("ineq_over_time_label", lang),
                      None, over_table, table_id="inegalites-over-table", draw_in_view=True),
         html.H2(t("ineq_territorial", lang)),
         html.P(t("funnel_lead", lang), className="prose"),
@@ -194,15 +198,14 @@ def render(parsed: Parsed, args: dict[str, str]) -> tuple[list[Any], str]:
 def register(app: Dash) -> None:
     register_sex_options(app, PAGE)
     register_address(app, PAGE)
-    for chart in ("over-time", "funnel"):
-        register_figure_in_view(app, f"{PAGE}-{chart}")
+    register_figure_in_view(app, f"{PAGE}-funnel")
     register_period_options(app, PAGE)
 
     @app.callback(Output("inegalites-quintiles", "data"),
                   Output("inegalites-summary", "children"), Output("inegalites-stats", "children"),
                   Output("inegalites-qtable", "children"),
                   Output("inegalites-downloads", "children"),
-                  figure_output("inegalites-over-time"),
+                  Output("inegalites-over-time", "data"),
                   Output("inegalites-over-table", "children"),
                   address_output(PAGE),
                   *control_inputs(PAGE), State("url", "search"), prevent_initial_call=True)

@@ -5,13 +5,15 @@
  * ms when the language switch draws the page anew). What it shows is computed on the server
  * (`figures/trends.py`): series {name, colour, points [x, value, low, high, description],
  * fitted [[year, value]]} (an area without a published value is named in the legend only),
- * the axis title and the page's separators; here only the scales and the positions. Pointing at (or tapping) the chart shows the nearest point's area and
+ * the axis title and the page's separators, and for a statistic (`/inegalites`' rate ratio
+ * by year) its reference value (a dashed line), a scale that need not start at 0, no legend
+ * and its height; here only the scales and the positions. Pointing at (or tapping) the chart shows the nearest point's area and
  * description; the data table below has every number for screen readers and keyboards. */
 (function () {
     'use strict';
     var svg = window.dashboard.svg, React = window.React, h = React.createElement;
     var tag = svg.tag, esc = svg.esc, r1 = svg.r1;
-    var HEIGHT = 360;       // px of the drawing; the legend comes below it
+    var HEIGHT = 360;       // px of the drawing (unless `height`); the legend comes below
     var TOP = 16, BOTTOM = 36, RIGHT = 16;
     var TITLE_X = 16;       // px: centre of the vertical axis title from the left edge
     var PAD = 12;           // px between the first (last) year and the plot's edge
@@ -20,7 +22,7 @@
     var YEAR_PX = 46;       // px wanted per year label
     var YEAR_STEPS = [1, 2, 5, 10, 20, 50];
     var NEAR_PX = {touch: 36};  // how near a point the pointer must be (default 24)
-    var GRID = '#dddddd', AXIS = '#929292';
+    var GRID = '#dddddd', AXIS = '#929292', REFERENCE = '#6a6a6a';
 
     function rgba(hex, alpha) {
         var n = parseInt(String(hex).slice(1), 16);
@@ -42,36 +44,53 @@
         return runs;
     }
 
-    /* Years and highest value of `series` (the years of all series: hiding one keeps them). */
-    function extent(all, shown) {
-        var years = [], top = 0;
+    /* Years and value range of the chart: the years of every series (hiding one keeps
+     * them), the values of the shown ones and the reference; from 0 unless `fromZero` is
+     * false, then with a margin of 5 % of the range below and above. */
+    function extent(d, all, shown) {
+        var years = [], values = d.reference === null || d.reference === undefined ? []
+            : [d.reference];
         all.forEach(function (s) {
             s.points.forEach(function (p) { years.push(p[0]); });
             s.fitted.forEach(function (f) { years.push(f[0]); });
         });
         shown.forEach(function (s) {
-            s.points.forEach(function (p) { top = Math.max(top, p[1], p[3] === null ? 0 : p[3]); });
-            s.fitted.forEach(function (f) { top = Math.max(top, f[1]); });
+            s.points.forEach(function (p) {
+                values.push(p[1]);
+                [p[2], p[3]].forEach(function (v) { if (v !== null) { values.push(v); } });
+            });
+            s.fitted.forEach(function (f) { values.push(f[1]); });
         });
-        return {first: Math.min.apply(null, years), last: Math.max.apply(null, years), top: top};
+        var top = Math.max.apply(null, values.concat([0]));
+        var bottom = 0;
+        if (d.fromZero === false && values.length) {
+            var low = Math.min.apply(null, values), high = Math.max.apply(null, values);
+            var margin = (high - low) * 0.05 || Math.abs(high) * 0.05 || 1;
+            bottom = low - margin;
+            top = high + margin;
+        } else {
+            top *= 1.05;
+        }
+        return {first: Math.min.apply(null, years), last: Math.max.apply(null, years),
+                bottom: bottom, top: top || 1};
     }
 
-    function empty(d, width) {
-        return tag('svg', {role: 'img', 'aria-label': d.label, width: width, height: HEIGHT,
+    function empty(d, width, height) {
+        return tag('svg', {role: 'img', 'aria-label': d.label, width: width, height: height,
                            'class': 'trend-svg'},
-                   tag('text', {x: r1(width / 2), y: HEIGHT / 2, 'text-anchor': 'middle',
+                   tag('text', {x: r1(width / 2), y: height / 2, 'text-anchor': 'middle',
                                 'class': 'trend-empty'}, esc(d.empty)));
     }
 
     /* The markup of the shown series and the points' positions [x, y, series, point]; the
      * years are those of every series with values (`all`), hidden or not. */
     function draw(d, all, shown, width) {
-        if (!all.length) { return {markup: empty(d, width), marks: []}; }
-        var e = extent(all, shown);
-        var bottomY = HEIGHT - BOTTOM;
-        var step = svg.niceStep(e.top * 1.05 || 1, Math.max(3, (bottomY - TOP) / TICK_PX));
-        var ticks = svg.ticks(0, e.top * 1.05 || 1, step);
-        var high = Math.max(e.top * 1.05, ticks[ticks.length - 1]);
+        var height = d.height || HEIGHT;
+        if (!all.length) { return {markup: empty(d, width, height), marks: []}; }
+        var e = extent(d, all, shown);
+        var bottomY = height - BOTTOM;
+        var step = svg.niceStep(e.top - e.bottom, Math.max(3, (bottomY - TOP) / TICK_PX));
+        var ticks = svg.ticks(e.bottom, e.top, step);
         var decimals = svg.stepDecimals(step);
         var texts = ticks.map(function (v) {
             return svg.formatTick(v, decimals, d.separators || '.,');
@@ -82,14 +101,17 @@
         var x = function (v) {
             return r1(span ? left + PAD + (v - e.first) / span * inner : (left + right) / 2);
         };
-        var y = function (v) { return r1(bottomY - v / high * (bottomY - TOP)); };
+        var y = function (v) {
+            return r1(bottomY - (v - e.bottom) / (e.top - e.bottom) * (bottomY - TOP));
+        };
         var yearStep = YEAR_STEPS.find(function (s) { return !span || inner * s / span >= YEAR_PX; })
             || YEAR_STEPS[YEAR_STEPS.length - 1];
         var out = tag('text', {'class': 'trend-axis-title', 'text-anchor': 'middle',
                                transform: 'translate(' + TITLE_X + ',' + r1((TOP + bottomY) / 2) +
                                           ') rotate(-90)'}, esc(d.axisTitle));
         ticks.forEach(function (v, i) {
-            out += tag('line', {x1: left, x2: right, y1: y(v), y2: y(v), stroke: i ? GRID : AXIS});
+            out += tag('line', {x1: left, x2: right, y1: y(v), y2: y(v),
+                                stroke: v === 0 ? AXIS : GRID});
             out += tag('text', {x: r1(left - 6), y: r1(y(v) + 4), 'text-anchor': 'end',
                                 'class': 'trend-tick'}, esc(texts[i]));
         });
@@ -98,6 +120,11 @@
             out += tag('text', {x: x(year), y: bottomY + 22, 'text-anchor': 'middle',
                                 'class': 'trend-tick trend-year'}, String(year));
         });
+        if (d.reference !== null && d.reference !== undefined) {
+            out += tag('line', {'class': 'trend-reference', x1: left, x2: right,
+                                y1: y(d.reference), y2: y(d.reference), stroke: REFERENCE,
+                                'stroke-dasharray': '6 4'});
+        }
         var path = function (points, at) {
             return points.map(function (p) { return x(p[0]) + ',' + y(p[at]); }).join(' ');
         };
@@ -128,7 +155,7 @@
         out += tag('circle', {'class': 'trend-focus', r: 6.5, fill: 'none', 'stroke-width': 2,
                               visibility: 'hidden'});
         return {markup: tag('svg', {role: 'img', 'aria-label': d.label, width: width,
-                                    height: HEIGHT, 'class': 'trend-svg'}, out),
+                                    height: height, 'class': 'trend-svg'}, out),
                 marks: marks};
     }
 
@@ -178,7 +205,8 @@
             var w = el.offsetWidth, ht = el.offsetHeight;
             var at = m[0] + 12 + w <= width ? m[0] + 12 : Math.max(0, m[0] - 12 - w);
             el.style.left = at + 'px';
-            el.style.top = Math.max(0, Math.min(m[1] - ht / 2, HEIGHT - ht)) + 'px';
+            el.style.top = Math.max(0, Math.min(m[1] - ht / 2, (d.height || HEIGHT) - ht)) +
+                'px';
             var ring = chart.querySelector('.trend-focus');
             ring.setAttribute('cx', m[0]);
             ring.setAttribute('cy', m[1]);
@@ -196,7 +224,7 @@
             });
         };
         var legend = null;
-        if (drawable.length) {
+        if (drawable.length && d.legend !== false) {
             var keys = series.map(function (s) {
                 if (!s.points.length) {  // an area chosen without a published value
                     return h('span', {key: s.name, className: 'trend-key trend-key-none'},
