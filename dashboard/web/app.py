@@ -19,7 +19,7 @@ from dashboard.web.i18n import t
 from dashboard.web.layout import INDEX_STRING, META_TAGS
 from dashboard.web.meta_tags import head_tags
 from dashboard.web.precompress import warm_page_bundles
-from dashboard.web.server import PLOTLY_PRELOAD, init_server
+from dashboard.web.server import init_server
 
 # Package data (a real folder in a checkout and in an installed wheel alike).
 ASSETS = Path(str(resources.files("dashboard.web").joinpath("assets")))
@@ -74,8 +74,6 @@ def _page_document(app: Dash) -> Callable[..., str]:
         head = page_head(request.path, "?" + qs if qs else "")
         parts["title"] = escape(head.title)
         parts["metas"] += "\n" + head_tags(head, request.host_url.rstrip("/"), request.path)
-        if routing.draws_charts(request.path):  # plotly.js arrives with the other bundles
-            parts["metas"] += PLOTLY_PRELOAD
         # (the map fetches its geometry with fetch(): CORS mode, same-origin credentials)
         parts["metas"] += "".join(
             f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin="anonymous">'

@@ -45,7 +45,6 @@ ROUTES: list[tuple[re.Pattern[str], str]] = [
 PAGES: dict[str, ModuleType] = {
     "accueil": accueil, "carte": carte, "evolution": evolution, "inegalites": inegalites,
     "methodes": methodes, "territoire": territoire, "introuvable": introuvable}
-CHART_PAGES = frozenset({"evolution", "inegalites", "territoire"})  # the map is no plotly chart
 SITE_NAME = {"fr": "Les cancers en France", "en": "Cancer in France"}
 
 
@@ -79,21 +78,20 @@ def is_known_path(path: str) -> bool:
     return route.page != "introuvable"
 
 
-def draws_charts(path: str) -> bool:
-    """Whether the page at ``path`` has plotly charts."""
-    return resolve(path).page in CHART_PAGES
-
-
 def prefetch_urls(page: str, state: dict[str, str]) -> list[str]:
     """What the likely next view of a page needs, for the browser to fetch when idle
-    (``static/prefetch.js``): from the home page, the map's geometry and the other pages'
-    plotly.js; on the map, the geometry of the other level (a level change then waits for no
-    download) and the profiles' plotly.js (a click on an area opens one)."""
+    (``static/prefetch.js``; fetched, not evaluated): from the home page, the map's geometry
+    and plotly.js (the funnel of `/inegalites` and of the profiles, the site's only plotly
+    chart); on the map, the geometry of the other level (a level change then waits for no
+    download) and plotly.js (a click on an area opens a profile); on the pages with a funnel,
+    below the fold, plotly.js (evaluated when the reader nears it, ``figures_in_view.js``)."""
     if page == "accueil":
         return [geometry_url("department"), PLOTLY_JS]
     if page == "carte":
         other = [geometry_url(level) for level in LEVELS if level != state.get("niveau")]
         return [*other, PLOTLY_JS]
+    if page in ("inegalites", "territoire"):
+        return [PLOTLY_JS]
     return []
 
 

@@ -21,7 +21,6 @@ from dashboard.web.precompress import accepts_br, init_precompression
 # charts also preload it from their <head>, so it downloads with the other bundles.
 PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PLOTLY_PARTIAL = vendor.SCRIPT  # fetched at set-up; without it plotly's full bundle is served
-PLOTLY_PRELOAD = f'<link rel="preload" href="{PLOTLY_JS}" as="script">'
 LONG_CACHE = "public, max-age=31536000, immutable"
 DAY_CACHE = "public, max-age=86400"
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")

@@ -295,17 +295,22 @@ def test_evolution_explains_departments_are_published_by_period(ctx: None) -> No
     assert "périodes de 5 ans seulement" not in _json(view_outputs(state, "fr")[1])
 
 
-def test_plotly_is_the_partial_bundle_preloaded_by_chart_pages(dash_app: Dash) -> None:
+def test_plotly_is_the_partial_bundle_fetched_when_idle_for_the_funnels(dash_app: Dash) -> None:
+    """plotly.js (the funnels' only) is never in a page's first load: the pages that lead to
+    a funnel list it for the browser to fetch when idle."""
+    from dashboard.web.routing import prefetch_urls
+
     client = dash_app.server.test_client()
     url = "/_dash-component-suites/plotly/package_data/plotly.min.js"
     r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.mimetype == "application/javascript"
     assert b"plotly.js (basic - minified)" in gzip.decompress(r.get_data())[:200]
-    # (the map is drawn without plotly: static/area_map.js)
-    for path, preloaded in [("/evolution", True), ("/territoire/region/84", True), ("/", False),
-                            ("/methodes", False), ("/carte", False)]:
-        html = client.get(path).get_data(as_text=True)
-        assert (f'<link rel="preload" href="{url}" as="script">' in html) is preloaded, path
+    # (the map, the trends and the quintiles are drawn without plotly: static/*.js)
+    for path in ("/evolution", "/territoire/region/84", "/", "/methodes", "/carte"):
+        assert url not in client.get(path).get_data(as_text=True), path
+    for page, fetched in [("accueil", True), ("carte", True), ("inegalites", True),
+                          ("territoire", True), ("evolution", False), ("methodes", False)]:
+        assert (url in prefetch_urls(page, {"niveau": "department"})) is fetched, page
 
 
 def _component_ids(component: Any) -> set[str]:

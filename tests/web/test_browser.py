@@ -427,17 +427,14 @@ def test_pointing_at_an_area_shows_it_and_a_click_opens_its_profile(driver: Any,
     assert driver.execute_script(
         "return document.querySelector('#carte-map .area-pointed').getAttribute('d')"
     ) == area.get_attribute("d")
-    wait_for(lambda: driver.execute_script(  # loaded when idle, for the profile
-        "return !!window.Plotly && [...document.scripts].some("
-        "s => (s.getAttribute('src') || '').endsWith('/dcc/async-graph.js'))"),
-        what="plotly.js and dcc.Graph's chunk")
+    time.sleep(0.5)  # the map page draws no plotly chart: plotly.js is not evaluated
+    assert driver.execute_script("return window.Plotly === undefined")
     ActionChains(driver).click().perform()
     wait_for(lambda: "/territoire/departement/69" in driver.current_url, what="profile URL")
     assert query(driver).get("localisation") == "lung"
     wait_for(lambda: driver.find_element("css selector", "#contenu h1").text == "Rhône",
              what="profile page")
-    # the profile's plotly chart draws with the plotly.js the map page loaded when idle (or,
-    # clicked while it loaded, after it): evaluated once
+    # the profile's plotly chart, scrolled to, has plotly.js evaluated once, and draws
     driver.execute_script(SCROLL_TO_BOX, "territoire-funnel_fig")
     wait_for(lambda: driver.execute_script(
         "return document.querySelectorAll('.js-plotly-plot .main-svg').length > 0"),
@@ -530,9 +527,15 @@ def test_charts_out_of_view_are_redrawn_when_in_view(driver: Any, live_url: str)
         "const b = document.getElementById(arguments[0] + '-box');"
         "return b && !b.firstChild"
         " && [b.getBoundingClientRect().height, b.getBoundingClientRect().top];", funnel)
-    assert box and box[0] > 200 and box[1] > driver.execute_script("return innerHeight"), box
-    # no chart mounted yet: plotly.js is evaluated when the browser is idle, for the charts
+    height = driver.execute_script("return innerHeight")
+    assert box and box[0] > 200 and box[1] > 1.5 * height, (box, height)
+    # more than half a window's height away: plotly.js not evaluated yet (main thread spared)
+    time.sleep(0.5)
+    assert driver.execute_script("return window.Plotly === undefined")
+    # within half a window's height: evaluated when the browser is idle, before it is needed
+    driver.execute_script("window.scrollTo(0, arguments[0])", box[1] - 1.4 * height)
     wait_for(lambda: driver.execute_script("return !!window.Plotly"), what="plotly.js")
+    assert not driver.find_elements("id", funnel)
     driver.execute_script(SCROLL_TO_BOX, funnel)
     wait_for(lambda: driver.execute_script(PLOT_DATA, funnel) not in (None, "[]"),
              what="funnel drawn when seen")
@@ -1017,10 +1020,9 @@ return {row: [y, y + h], height: Number(svg.getAttribute('height')) - 6,
 
 
 def test_idle_prefetch_serves_the_map_from_cache(driver: Any, live_url: str) -> None:
-    """The home page fetches the map's geometry (and the charts' plotly.js) when idle; the map
-    then downloads neither (it draws without plotly.js, then evaluates it when idle for the
-    profiles, from the cache), and prefetches the other level's geometry for a level
-    change."""
+    """The home page fetches the map's geometry (and the funnels' plotly.js) when idle; the
+    map then downloads neither (it draws without plotly.js), and prefetches the other level's
+    geometry for a level change."""
     open_page(driver, live_url + "/")
     wanted = driver.find_element("id", "contenu").get_attribute("data-prefetch").split()
     assert any(u.endswith("plotly.min.js") for u in wanted)

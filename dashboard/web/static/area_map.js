@@ -11,9 +11,8 @@
  * opens its profile (`view.link`: path prefix and query string). The map is one image for
  * assistive technologies (its label names the view); the data table below has every number.
  *
- * The map needs no plotly.js, the profiles it opens do: once the map is drawn, plotly.js is
- * evaluated when the browser is idle (prefetch.js, loadPlotlyWhenIdle); a click while it loads
- * waits for it. */
+ * The map needs no plotly.js, nor the first screen of the profiles it opens (their plotly
+ * chart, below the fold, has it evaluated when the reader nears it: figures_in_view.js). */
 (function () {
     'use strict';
     var React = window.React;
@@ -154,7 +153,6 @@
             if (!root || !s) { return undefined; }
             root.innerHTML = markup(s);
             placeLabel(root, s);
-            window.dashboard.loadPlotlyWhenIdle();
             if (!window.ResizeObserver) { return undefined; }
             var observer = new window.ResizeObserver(function () { placeLabel(root, s); });
             observer.observe(root);
@@ -172,9 +170,7 @@
         var open = function (event) {
             var address = addressOf(event.target);
             if (address && window.dashboard.showAddress) {
-                window.dashboard.whenPlotlyReady(function () {
-                    window.dashboard.showAddress(address);
-                });
+                window.dashboard.showAddress(address);
             }
         };
         var move = function (event) {

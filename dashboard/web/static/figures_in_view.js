@@ -10,6 +10,7 @@
     'use strict';
     var pending = {};  // graph id -> the latest figure not drawn yet
     var MARGIN = 0.25;  // "near": within a quarter of the window's height
+    var APPROACH = 0.5;  // plotly.js evaluated for a chart within half a window's height
     var scheduled = false;
 
     function near(element) {
@@ -50,29 +51,44 @@
     }
 
     var React = window.React;
+    /* Whether `element` comes within `margin` (a share of the window's height) of the view:
+     * `fn` called once when it does. A function that stops watching. */
+    function whenWithin(element, margin, fn) {
+        var at = (margin * 100) + '%';
+        var observer = new window.IntersectionObserver(function (entries) {
+            if (entries.some(function (e) { return e.isIntersecting; })) {
+                observer.disconnect();
+                fn();
+            }
+        }, {rootMargin: at + ' 0px ' + at + ' 0px'});
+        observer.observe(element);
+        return function () { observer.disconnect(); };
+    }
+
     /* Its children once it is near the view (as ``near``), or the page printed; until then an
      * empty box (``style`` gives it the chart's height). A plotly chart (``plotly``) is
-     * mounted once the plotly.js being evaluated is there. */
+     * mounted once plotly.js is there: evaluated when the browser is idle once the box is
+     * within half a window's height of the view (not before: ~250 ms of main thread that a
+     * page whose plotly chart nobody scrolls to should not pay), at once if it comes nearer. */
     function InView(props) {
         var ref = React.useRef(null);
         var state = React.useState(false), shown = state[0], show = state[1];
         var plotly = props.plotly !== false;
         React.useEffect(function () {
             if (shown) { return undefined; }
-            if (plotly) { window.dashboard.loadPlotlyWhenIdle(); }  // then drawn at once
             var now = function () {
                 if (!plotly) { show(true); return; }
+                window.dashboard.loadPlotlyNow();
                 window.dashboard.whenPlotlyReady(function () { show(true); });
             };
             if (!window.IntersectionObserver) { now(); return undefined; }
-            var margin = (MARGIN * 100) + '%';
-            var observer = new window.IntersectionObserver(function (entries) {
-                if (entries.some(function (e) { return e.isIntersecting; })) { now(); }
-            }, {rootMargin: margin + ' 0px ' + margin + ' 0px'});
-            observer.observe(ref.current);
+            var stops = [whenWithin(ref.current, MARGIN, now)];
+            if (plotly) {
+                stops.push(whenWithin(ref.current, APPROACH, window.dashboard.loadPlotlyWhenIdle));
+            }
             window.addEventListener('beforeprint', now);
             return function () {
-                observer.disconnect();
+                stops.forEach(function (stop) { stop(); });
                 window.removeEventListener('beforeprint', now);
             };
         }, [shown, plotly]);

@@ -27,9 +27,9 @@
         });
     }
 
-    /* plotly.js for the charts a page will draw: a page without any mounted chart (the map;
-     * a profile whose charts are below the fold, see figures_in_view.js) has it evaluated
-     * when the browser is idle, the way dcc.Graph would load it (a script from
+    /* plotly.js for the charts a page will draw: a page whose plotly charts are not mounted
+     * yet (below the fold, see figures_in_view.js) has it evaluated when the browser is idle
+     * or at once when one comes near the view, the way dcc.Graph would load it (a script from
      * `window._dashPlotlyJSURL`; dcc.Graph uses `window.Plotly` when there is one), and
      * dcc.Graph's own code too (its webpack chunk `async-graph.js`, beside dcc's bundle: a
      * chunk run by a script element is installed, webpack does not load it again); the chart
@@ -86,6 +86,7 @@
     window.dashboard = window.dashboard || {};
     window.dashboard.prefetch = prefetch;
     window.dashboard.loadPlotlyWhenIdle = loadPlotlyWhenIdle;
+    window.dashboard.loadPlotlyNow = loadPlotly;
     window.dashboard.whenPlotlyReady = whenPlotlyReady;
     window.dashboard.idle = idle;
     window.dashboard.savingData = savingData;
