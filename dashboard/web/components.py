@@ -166,7 +166,8 @@ class TrendChart(DataChart):
     def box_height(self) -> int:
         """Height of the chart's box before it is drawn: its drawing and legend."""
         data = self.data  # type: ignore[attr-defined]
-        return (data.get("height") or self.HEIGHT) + (self.LEGEND * (data.get("legend", True)))
+        legend = self.LEGEND if data.get("legend", True) else 0
+        return (data.get("height") or self.HEIGHT) + legend
 
 
 class AreaMap(BrowserComponent):

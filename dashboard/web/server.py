@@ -17,8 +17,8 @@ from dashboard.web.precompress import accepts_br, init_precompression
 # dcc.Graph loads plotly.js from this URL when its first graph mounts (``window.Plotly``
 # missing); the site answers with plotly.js's partial "basic" bundle (npm
 # plotly.js-basic-dist-min, the same version as the plotly package's full bundle: scatter, bar
-# and pie; the site's charts are scatter traces; 329 KB brotli instead of 1.11 MB). Pages with
-# charts also preload it from their <head>, so it downloads with the other bundles.
+# and pie; the funnel, the site's only plotly chart, is scatter traces; 329 KB brotli instead
+# of 1.11 MB). The pages leading to a funnel fetch it when idle (``routing.prefetch_urls``).
 PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PLOTLY_PARTIAL = vendor.SCRIPT  # fetched at set-up; without it plotly's full bundle is served
 LONG_CACHE = "public, max-age=31536000, immutable"

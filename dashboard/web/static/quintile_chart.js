@@ -13,11 +13,8 @@
     var tag = svg.tag, esc = svg.esc, r1 = svg.r1;
     var HEIGHT = 360;      // px, as the plotly chart it replaced
     var TOP = 16, BOTTOM = 50, RIGHT = 16;
-    var TITLE_X = 16;      // px: centre of the vertical axis title from the left edge
-    var TICK_CHAR_PX = 8.2;  // generous mean width of a digit of a tick label (14 px)
-    var LABEL_CHAR_PX = 7.6;  // the same for a character of a category label
-    var TICK_PX = 40;      // px wanted between horizontal grid lines (as plotly)
-    var ACCENT = '#000091', LINE = '#b4b4d8', GRID = '#dddddd', AXIS = '#929292';
+    var LABEL_CHAR_PX = 7.6;  // generous mean width of a character of a category label
+    var ACCENT = '#000091', LINE = '#b4b4d8', GRID = svg.GRID, AXIS = svg.AXIS;
 
     /* A category written on two lines at its first « (»: « Q1 » over « (moins défavorisé) »,
      * each line centred under its point, moved in as far as it needs to stay in the chart. */
@@ -44,31 +41,14 @@
         var top = 0;
         points.forEach(function (p) { top = Math.max(top, p[3] === null ? p[1] : p[3]); });
         var bottomY = HEIGHT - BOTTOM;
-        var step = svg.niceStep(top * 1.05 || 1, Math.max(3, (bottomY - TOP) / TICK_PX));
-        var ticks = svg.ticks(0, top * 1.05 || 1, step);
-        var high = Math.max(top * 1.05, ticks[ticks.length - 1]);
-        var decimals = svg.stepDecimals(step);
-        var texts = ticks.map(function (v) {
-            return svg.formatTick(v, decimals, d.separators || '.,');
-        });
-        var longest = Math.max.apply(null, texts.map(function (s) { return s.length; }));
-        var left = TITLE_X + 14 + TICK_CHAR_PX * longest;
-        var right = width - RIGHT;
-        var y = function (v) { return r1(bottomY - v / high * (bottomY - TOP)); };
+        var axis = svg.valueAxis(0, top * 1.05 || 1, TOP, bottomY, d.separators);
+        var left = axis.left, right = width - RIGHT, y = axis.y;
         var categories = d.categories || [];
         var band = (right - left) / Math.max(categories.length, 1);
         var x = function (name) {
             return r1(left + band * (categories.indexOf(name) + 0.5));
         };
-        var out = tag('text', {'class': 'quintile-axis-title', 'text-anchor': 'middle',
-                               transform: 'translate(' + TITLE_X + ',' + r1((TOP + bottomY) / 2) +
-                                          ') rotate(-90)'}, esc(d.axisTitle));
-        ticks.forEach(function (v, i) {
-            out += tag('line', {x1: left, x2: right, y1: y(v), y2: y(v),
-                                stroke: i ? GRID : AXIS});
-            out += tag('text', {x: r1(left - 6), y: r1(y(v) + 4), 'text-anchor': 'end',
-                                'class': 'quintile-tick'}, esc(texts[i]));
-        });
+        var out = axis.markup(right, d.axisTitle, 'quintile');
         categories.forEach(function (name) {
             out += tag('line', {x1: x(name), x2: x(name), y1: TOP, y2: bottomY, stroke: GRID});
             out += categoryLabel(name, x(name), bottomY + 20, width);

@@ -24,7 +24,7 @@
     var VALUE_CHAR_PX = 7.4;  // the same for the bold value shown on pointing
     var COLOURS = {higher: '#b35806', lower: '#542788', not_different: '#6a6a6a'};
     var REFERENCE = '#000091';
-    var GRID = '#dddddd';
+    var GRID = svg.GRID;
 
     /* [low, high] of everything drawn (values, intervals, reference), padded; null if none. */
     function domain(rows, reference) {

@@ -1,6 +1,6 @@
 /* What the site's SVG charts share (window.dashboard.svg): scale ticks, numbers written in the
- * page's conventions, markup written with escaped text, and the width of a chart's box
- * followed as it changes. The charts (ranking.js, quintile_chart.js, trend_chart.js) write
+ * page's conventions, a vertical value axis, markup written with escaped text, and the width
+ * of a chart's box followed as it changes. The charts (ranking.js, quintile_chart.js, trend_chart.js) write
  * their markup in one go: React manages one element per chart, not one per mark. */
 (function () {
     'use strict';
@@ -57,6 +57,40 @@
     /* A coordinate to a tenth of a pixel (shorter markup, nothing visible lost). */
     function r1(v) { return Math.round(v * 10) / 10; }
 
+    var TITLE_X = 16;  // px: centre of a vertical axis title from the chart's left edge
+    var TICK_CHAR_PX = 8.2;  // generous mean width of a digit of a tick label (14 px)
+    var TICK_PX = 40;  // px wanted between horizontal grid lines (as plotly)
+    var GRID = '#dddddd', AXIS = '#929292';
+
+    /* The vertical value axis of a plot from `top` to `bottom` px showing `low` to `high`:
+     * `y(value)`, the room its title and tick labels (in the page's `separators`) take on
+     * the left (`left`), and `markup(right, title, prefix)`: the title, the grid lines (the
+     * one at 0 darker) and the labels, of classes `prefix-axis-title` and `prefix-tick`. */
+    function valueAxis(low, high, top, bottom, separators) {
+        var step = niceStep(high - low, Math.max(3, (bottom - top) / TICK_PX));
+        var values = ticks(low, high, step), decimals = stepDecimals(step);
+        var texts = values.map(function (v) {
+            return formatTick(v, decimals, separators || '.,');
+        });
+        var longest = Math.max.apply(null, texts.map(function (t) { return t.length; }));
+        var left = TITLE_X + 14 + TICK_CHAR_PX * longest;
+        var y = function (v) { return r1(bottom - (v - low) / (high - low) * (bottom - top)); };
+        var markup = function (right, title, prefix) {
+            var out = tag('text', {'class': prefix + '-axis-title', 'text-anchor': 'middle',
+                                   transform: 'translate(' + TITLE_X + ',' +
+                                              r1((top + bottom) / 2) + ') rotate(-90)'},
+                          esc(title));
+            values.forEach(function (v, i) {
+                out += tag('line', {x1: left, x2: right, y1: y(v), y2: y(v),
+                                    stroke: v === 0 ? AXIS : GRID});
+                out += tag('text', {x: r1(left - 6), y: r1(y(v) + 4), 'text-anchor': 'end',
+                                    'class': prefix + '-tick'}, esc(texts[i]));
+            });
+            return out;
+        };
+        return {y: y, left: left, markup: markup};
+    }
+
     /* Width of the element, followed as it changes (a phone turned, the side panel resized). */
     function useWidth(ref) {
         var state = React.useState(0), width = state[0], setWidth = state[1];
@@ -97,5 +131,6 @@
     window.dashboard = window.dashboard || {};
     window.dashboard.svg = {niceStep: niceStep, stepDecimals: stepDecimals, ticks: ticks,
                             formatTick: formatTick, esc: esc, tag: tag, r1: r1,
+                            valueAxis: valueAxis, GRID: GRID, AXIS: AXIS,
                             useWidth: useWidth, svgChart: svgChart};
 })();

@@ -15,14 +15,11 @@
     var tag = svg.tag, esc = svg.esc, r1 = svg.r1;
     var HEIGHT = 360;       // px of the drawing (unless `height`); the legend comes below
     var TOP = 16, BOTTOM = 36, RIGHT = 16;
-    var TITLE_X = 16;       // px: centre of the vertical axis title from the left edge
     var PAD = 12;           // px between the first (last) year and the plot's edge
-    var TICK_CHAR_PX = 8.2;  // generous mean width of a digit of a tick label (14 px)
-    var TICK_PX = 40;       // px wanted between horizontal grid lines (as plotly)
     var YEAR_PX = 46;       // px wanted per year label
     var YEAR_STEPS = [1, 2, 5, 10, 20, 50];
     var NEAR_PX = {touch: 36};  // how near a point the pointer must be (default 24)
-    var GRID = '#dddddd', AXIS = '#929292', REFERENCE = '#6a6a6a';
+    var GRID = svg.GRID, REFERENCE = '#6a6a6a';
 
     function rgba(hex, alpha) {
         var n = parseInt(String(hex).slice(1), 16);
@@ -89,32 +86,15 @@
         if (!all.length) { return {markup: empty(d, width, height), marks: []}; }
         var e = extent(d, all, shown);
         var bottomY = height - BOTTOM;
-        var step = svg.niceStep(e.top - e.bottom, Math.max(3, (bottomY - TOP) / TICK_PX));
-        var ticks = svg.ticks(e.bottom, e.top, step);
-        var decimals = svg.stepDecimals(step);
-        var texts = ticks.map(function (v) {
-            return svg.formatTick(v, decimals, d.separators || '.,');
-        });
-        var longest = Math.max.apply(null, texts.map(function (s) { return s.length; }));
-        var left = TITLE_X + 14 + TICK_CHAR_PX * longest, right = width - RIGHT;
+        var axis = svg.valueAxis(e.bottom, e.top, TOP, bottomY, d.separators);
+        var left = axis.left, right = width - RIGHT, y = axis.y;
         var span = e.last - e.first, inner = Math.max(right - left - 2 * PAD, 1);
         var x = function (v) {
             return r1(span ? left + PAD + (v - e.first) / span * inner : (left + right) / 2);
         };
-        var y = function (v) {
-            return r1(bottomY - (v - e.bottom) / (e.top - e.bottom) * (bottomY - TOP));
-        };
         var yearStep = YEAR_STEPS.find(function (s) { return !span || inner * s / span >= YEAR_PX; })
             || YEAR_STEPS[YEAR_STEPS.length - 1];
-        var out = tag('text', {'class': 'trend-axis-title', 'text-anchor': 'middle',
-                               transform: 'translate(' + TITLE_X + ',' + r1((TOP + bottomY) / 2) +
-                                          ') rotate(-90)'}, esc(d.axisTitle));
-        ticks.forEach(function (v, i) {
-            out += tag('line', {x1: left, x2: right, y1: y(v), y2: y(v),
-                                stroke: v === 0 ? AXIS : GRID});
-            out += tag('text', {x: r1(left - 6), y: r1(y(v) + 4), 'text-anchor': 'end',
-                                'class': 'trend-tick'}, esc(texts[i]));
-        });
+        var out = axis.markup(right, d.axisTitle, 'trend');
         svg.ticks(Math.ceil(e.first), Math.floor(e.last), yearStep).forEach(function (year) {
             out += tag('line', {x1: x(year), x2: x(year), y1: TOP, y2: bottomY, stroke: GRID});
             out += tag('text', {x: x(year), y: bottomY + 22, 'text-anchor': 'middle',
